@@ -1,0 +1,188 @@
+"""The loop: Node's process lifetime and ``process.nextTick`` queue on trio.
+
+``trionet.run(main)`` is ``node main.js``: it runs ``main`` inside a trio run, then
+keeps running while any *ref'd* handle (a listening server, an open socket, a
+running listener task) is alive, then cancels the unref'd ones and returns.
+``async with trionet.open_loop():`` does the same for a block inside an existing
+trio program.
+
+Every handle attaches to the innermost loop through a context variable, and
+everything it runs lives in the loop's nursery, so no task outlives the block.
+
+Deferred events ("never synchronous with the call that caused them") go through
+one FIFO queue per loop, run by one task, so they fire in the order they were
+scheduled, as Node's nextTick queue does; separate trio tasks would be reordered
+by trio's scheduler.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import trio
+
+__all__ = ["Loop", "current_loop", "open_loop", "run"]
+
+T = TypeVar("T")
+
+#: Size of the receive buffer shared by every socket of a loop. Data is copied out
+#: of it before any checkpoint, so one buffer serves all sockets (as libuv's slab).
+RECV_BUFFER_SIZE = 65536
+
+_current: contextvars.ContextVar[Loop | None] = contextvars.ContextVar("trionet_loop", default=None)
+
+_NO_LOOP = (
+    "trionet handles need a running trionet loop: start your program with "
+    "trionet.run(main), or create handles inside `async with trionet.open_loop():`"
+)
+
+
+class Loop:
+    """One trionet event loop: a nursery, a nextTick queue and a count of refs."""
+
+    __slots__ = (
+        "_idle",
+        "_nursery",
+        "_queue",
+        "_refs",
+        "_tick_wakeup",
+        "recv_buffer",
+        "recv_view",
+    )
+
+    def __init__(self, nursery: trio.Nursery) -> None:
+        self._nursery = nursery
+        self._queue: deque[tuple[Callable[..., object], tuple[object, ...]]] = deque()
+        self._tick_wakeup = trio.Event()
+        self._refs = 0
+        self._idle = trio.Event()
+        self.recv_buffer = bytearray(RECV_BUFFER_SIZE)
+        self.recv_view = memoryview(self.recv_buffer)
+
+    # -- nextTick -------------------------------------------------------------
+
+    def defer(self, fn: Callable[..., object], *args: object) -> None:
+        """Call ``fn(*args)`` soon, after the current step, in FIFO order."""
+        self._queue.append((fn, args))
+        self._tick_wakeup.set()
+
+    async def _run_ticks(self) -> None:
+        queue = self._queue
+        while True:
+            while queue:
+                fn, args = queue.popleft()
+                result = fn(*args)
+                if result is not None and inspect.isawaitable(result):
+                    self.spawn_awaitable(result)
+            self._tick_wakeup = trio.Event()
+            self._check_idle()
+            await self._tick_wakeup.wait()
+
+    # -- tasks ----------------------------------------------------------------
+
+    def spawn(self, async_fn: Callable[..., Awaitable[object]], *args: object) -> None:
+        """Start a task in the loop's nursery (it does not keep the loop alive)."""
+        self._nursery.start_soon(async_fn, *args)
+
+    def spawn_awaitable(self, awaitable: Awaitable[object]) -> None:
+        """Run an async listener's awaitable as a task that keeps the loop alive."""
+        self.hold()
+        self._nursery.start_soon(self._await_then_release, awaitable)
+
+    async def _await_then_release(self, awaitable: Awaitable[object]) -> None:
+        try:
+            await awaitable
+        finally:
+            self.release()
+
+    # -- liveness ---------------------------------------------------------------
+
+    def hold(self) -> None:
+        """One more ref'd thing keeps the loop alive."""
+        self._refs += 1
+
+    def release(self) -> None:
+        """One ref'd thing is done."""
+        self._refs -= 1
+        if self._refs <= 0:
+            self._check_idle()
+
+    def _check_idle(self) -> None:
+        if self._refs <= 0 and not self._queue:
+            self._idle.set()
+
+    async def _wait_idle(self) -> None:
+        while self._refs > 0 or self._queue:
+            self._idle = trio.Event()
+            self._tick_wakeup.set()  # let the tick task re-check once it has drained
+            await self._idle.wait()
+
+
+def current_loop() -> Loop:
+    """The innermost running trionet loop, or a RuntimeError naming both ways in."""
+    loop = _current.get()
+    if loop is None:
+        raise RuntimeError(_NO_LOOP)
+    return loop
+
+
+def current_loop_or_none() -> Loop | None:
+    """The innermost running trionet loop, if any."""
+    return _current.get()
+
+
+@asynccontextmanager
+async def open_loop() -> AsyncIterator[Loop]:
+    """Run a trionet loop for the block, then until no ref'd handle is left.
+
+    On leaving the block it waits, as a Node process does before exiting, until
+    nothing ref'd remains (listening servers, open sockets, running async
+    listeners), then cancels whatever is left (the unref'd handles).
+    """
+    async with trio.open_nursery() as nursery:
+        loop = Loop(nursery)
+        token = _current.set(loop)
+        try:
+            nursery.start_soon(loop._run_ticks)
+            yield loop
+            await loop._wait_idle()
+        finally:
+            _current.reset(token)
+            nursery.cancel_scope.cancel()
+
+
+def _sole_exception(exc: BaseException) -> BaseException:
+    """The one leaf of nested single-member exception groups, else ``exc``."""
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def run(main: Callable[..., Any], *args: object) -> Any:
+    """Run ``main(*args)`` (sync or async) as ``node main.js`` runs a script.
+
+    Returns ``main``'s result once no ref'd handle is left. An uncaught error (an
+    ``'error'`` event nobody listens to, an exception from a listener) ends the
+    run and is raised here as itself, not wrapped in an exception group, as an
+    uncaught exception ends a Node process.
+    """
+
+    async def _main() -> Any:
+        async with open_loop():
+            result = main(*args)
+            if inspect.isawaitable(result):
+                result = await result
+        return result
+
+    try:
+        return trio.run(_main)
+    except BaseExceptionGroup as group:
+        leaf = _sole_exception(group)
+        if leaf is group:
+            raise
+        raise leaf from None

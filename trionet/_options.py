@@ -1,0 +1,285 @@
+"""Options and argument overloads of ``listen()`` and ``connect()``, as Node's.
+
+Node accepts ``listen(port, host, backlog, cb)``, ``listen(path, backlog, cb)``,
+``listen(handle, backlog, cb)`` and ``listen(options, cb)``, and ``connect``
+accepts ``(options, cb)``, ``(path, cb)`` and ``(port, host, cb)``. This module
+turns each overload into one validated, frozen options object, raising Node's
+error at the call for anything wrong, before a descriptor is opened.
+
+Options may come as a dict in the options position or as keyword arguments,
+with snake_case keys. Unlike Node, an unknown key is an error (Node ignores it):
+a camelCase key from ported code would otherwise be dropped silently.
+"""
+
+from __future__ import annotations
+
+import socket as _stdsocket
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from . import _errors, _validate
+
+__all__ = ["ConnectOptions", "ListenOptions", "normalize_connect", "normalize_listen"]
+
+#: Node's default listen(2) backlog (lib/net.js `backlog || 511`).
+DEFAULT_BACKLOG = 511
+
+
+def _is_pipe_name(value: object) -> bool:
+    """Node's ``isPipeName``: a string that is not a number."""
+    return isinstance(value, str) and _to_number(value) is None
+
+
+def _to_number(value: object) -> float | None:
+    """Node's ``toNumber``: the number a value stands for, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            number = float(value.strip()) if value.strip() else None
+        except ValueError:
+            return None
+        if number is not None and number == number:
+            return number
+    return None
+
+
+@attrs.frozen
+class ListenOptions:
+    """What ``Server.listen`` was asked to do, validated."""
+
+    port: int | None = None
+    host: str | None = None
+    path: str | None = None
+    fd: int | None = None
+    handle: object = None
+    backlog: int = DEFAULT_BACKLOG
+    exclusive: bool = False
+    readable_all: bool = False
+    writable_all: bool = False
+    ipv6_only: bool = False
+    reuse_port: bool = False
+
+
+@attrs.frozen
+class ConnectOptions:
+    """What ``Socket.connect`` was asked to do, validated."""
+
+    port: int | None = None
+    host: str = "localhost"
+    path: str | None = None
+    local_address: str | None = None
+    local_port: int | None = None
+    family: int = 0
+    hints: int = 0
+    lookup: Callable[..., Any] | None = None
+    timeout: float | None = None
+    on_read: Mapping[str, Any] | None = None
+    allow_half_open: bool | None = None
+    no_delay: bool = False
+    keep_alive: bool = False
+    keep_alive_initial_delay: float = 0
+
+
+_LISTEN_KEYS = {f.name for f in attrs.fields(ListenOptions)}
+_CONNECT_KEYS = {f.name for f in attrs.fields(ConnectOptions)}
+
+
+def _split_callback(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], Callable[..., Any] | None]:
+    if args and callable(args[-1]) and not isinstance(args[-1], type):
+        return args[:-1], args[-1]
+    return args, None
+
+
+def _merge(
+    what: str, options: Mapping[str, Any], kwargs: Mapping[str, Any], allowed: set[str]
+) -> dict[str, Any]:
+    merged = {**options, **kwargs}
+    for key in merged:
+        if key not in allowed:
+            raise _errors.invalid_arg_value(
+                f"options.{key}", merged[key], f"is not a {what} option (keys are snake_case)"
+            )
+    return merged
+
+
+def _optional_bool(merged: Mapping[str, Any], key: str) -> bool:
+    value = merged.get(key)
+    if value is None:
+        return False
+    return _validate.validate_boolean(value, f"options.{key}")
+
+
+def _backlog(value: object) -> int:
+    number = _to_number(value)
+    if not number or number != number:
+        return DEFAULT_BACKLOG
+    return int(number)
+
+
+def normalize_listen(
+    args: tuple[Any, ...], kwargs: Mapping[str, Any]
+) -> tuple[ListenOptions, Callable[..., Any] | None]:
+    """Node's ``Server.listen`` argument handling: (options, callback)."""
+    args, callback = _split_callback(args)
+    if callback is None and "callback" in kwargs:
+        kwargs = dict(kwargs)
+        callback = _validate.validate_function(kwargs.pop("callback"), "callback")
+    first = args[0] if args else None
+    rest = args[1:]
+    if isinstance(first, Mapping):
+        merged = _merge("listen", first, kwargs, _LISTEN_KEYS)
+        if rest:
+            merged.setdefault("backlog", rest[0])
+    elif _is_handle(first):
+        merged = _merge("listen", {"handle": first}, kwargs, _LISTEN_KEYS)
+        if rest:
+            merged.setdefault("backlog", rest[0])
+    elif _is_pipe_name(first):
+        merged = _merge("listen", {"path": first}, kwargs, _LISTEN_KEYS)
+        if rest:
+            merged.setdefault("backlog", rest[0])
+    else:
+        merged = _merge("listen", {}, kwargs, _LISTEN_KEYS)
+        if first is not None or not args:
+            merged.setdefault("port", first)
+        if rest and isinstance(rest[0], str):
+            merged.setdefault("host", rest[0])
+            rest = rest[1:]
+        if rest:
+            merged.setdefault("backlog", rest[0])
+
+    handle = merged.get("handle")
+    fd = merged.get("fd")
+    if handle is not None and isinstance(handle, int) and not isinstance(handle, bool):
+        fd, handle = handle, None
+    flags: dict[str, Any] = {
+        key: _optional_bool(merged, key)
+        for key in ("exclusive", "readable_all", "writable_all", "ipv6_only", "reuse_port")
+    }
+    backlog = _backlog(merged.get("backlog"))
+    if handle is not None:
+        return ListenOptions(handle=handle, backlog=backlog, **flags), callback
+    if fd is not None:
+        fd = _validate.validate_int32(fd, "options.fd", 0)
+        return ListenOptions(fd=fd, backlog=backlog, **flags), callback
+    port = merged.get("port")
+    path = merged.get("path")
+    if port is None and path is None and "port" not in merged and "path" not in merged and args:
+        if isinstance(first, Mapping):
+            raise _errors.invalid_arg_value(
+                "options", first, 'must have the property "port" or "path"'
+            )
+    if port is not None or path is None:
+        port = _validate.validate_port(0 if port is None else port, "options.port")
+        host = merged.get("host")
+        if host is not None:
+            host = _validate.validate_string(host, "options.host") or None
+        return ListenOptions(port=port, host=host, backlog=backlog, **flags), callback
+    if not _is_pipe_name(path):
+        raise _errors.invalid_arg_value("options", dict(merged))
+    return ListenOptions(path=path, backlog=backlog, **flags), callback
+
+
+def _is_handle(value: object) -> bool:
+    if isinstance(value, _stdsocket.socket):
+        return True
+    # A trionet Server or Socket (checked by attribute to avoid an import cycle).
+    return hasattr(value, "_trionet_handle_fileno")
+
+
+def normalize_connect(
+    args: tuple[Any, ...], kwargs: Mapping[str, Any]
+) -> tuple[ConnectOptions, Callable[..., Any] | None]:
+    """Node's ``normalizeArgs`` for ``connect``: (options, connect listener)."""
+    args, callback = _split_callback(args)
+    if callback is None and "callback" in kwargs:
+        kwargs = dict(kwargs)
+        callback = _validate.validate_function(kwargs.pop("callback"), "callback")
+    if not args and not kwargs:
+        raise _errors.missing_args(["options", "port", "path"])
+    first = args[0] if args else None
+    if isinstance(first, Mapping):
+        merged = _merge("connect", first, kwargs, _CONNECT_KEYS)
+    elif _is_pipe_name(first):
+        merged = _merge("connect", {"path": first}, kwargs, _CONNECT_KEYS)
+    else:
+        merged = _merge("connect", {}, kwargs, _CONNECT_KEYS)
+        if args:
+            merged.setdefault("port", first)
+        if len(args) > 1 and isinstance(args[1], str):
+            merged.setdefault("host", args[1])
+
+    timeout = merged.get("timeout")
+    if timeout is not None:
+        timeout = _validate.validate_timeout(timeout, "timeout")
+    on_read = merged.get("on_read")
+    if on_read is not None:
+        _validate.validate_object(on_read, "options.on_read")
+    allow_half_open = merged.get("allow_half_open")
+    if allow_half_open is not None:
+        allow_half_open = _validate.validate_boolean(allow_half_open, "options.allow_half_open")
+    common: dict[str, Any] = {
+        "timeout": timeout,
+        "on_read": on_read,
+        "allow_half_open": allow_half_open,
+        "no_delay": _optional_bool(merged, "no_delay"),
+        "keep_alive": _optional_bool(merged, "keep_alive"),
+        "keep_alive_initial_delay": _validate.validate_number(
+            merged.get("keep_alive_initial_delay") or 0, "options.keep_alive_initial_delay", 0
+        ),
+    }
+    path = merged.get("path")
+    if path is not None:
+        if "port" in merged and merged["port"] is not None:
+            raise _errors.invalid_arg_value(
+                "options", "port and path", "cannot have both a port and a path"
+            )
+        path = _validate.validate_string(path, "options.path")
+        return ConnectOptions(path=path, **common), callback
+
+    host = merged.get("host")
+    if host is None:
+        host = "localhost"
+    else:
+        host = _validate.validate_string(host, "options.host") or "localhost"
+    port = merged.get("port")
+    if port is None:
+        raise _errors.invalid_arg_type("options.port", ["string", "number"], None)
+    if not isinstance(port, int | float | str) or isinstance(port, bool):
+        raise _errors.invalid_arg_type("options.port", ["string", "number"], port)
+    port = _validate.validate_port(port, "Port")
+    local_address = merged.get("local_address")
+    if local_address is not None:
+        from ._addresses import is_ip
+
+        local_address = _validate.validate_string(local_address, "options.local_address")
+        if not is_ip(local_address):
+            raise _errors.invalid_ip_address(local_address)
+    local_port = merged.get("local_port")
+    if local_port is not None:
+        local_port = _validate.validate_port(local_port, "options.local_port")
+    family = merged.get("family")
+    family = 0 if family is None else _validate.validate_one_of(family, "options.family", (0, 4, 6))
+    hints = merged.get("hints")
+    hints = 0 if hints is None else _validate.validate_int32(hints, "options.hints", 0)
+    lookup = merged.get("lookup")
+    if lookup is not None:
+        lookup = _validate.validate_function(lookup, "options.lookup")
+    return (
+        ConnectOptions(
+            port=port,
+            host=host,
+            local_address=local_address,
+            local_port=local_port,
+            family=family,
+            hints=hints,
+            lookup=lookup,
+            **common,
+        ),
+        callback,
+    )

@@ -1,0 +1,487 @@
+"""``trionet.Server``: Node's ``net.Server`` as a nursery of connections.
+
+``listen()`` binds at once when no name lookup is needed, so ``address()``
+works right after it, and starts the server's task in the loop's nursery. The
+task emits ``'listening'`` (through the loop's FIFO queue, so it keeps its place
+among other deferred events) and runs the accept loop; every connection runs
+as a task in the server's own nursery.
+
+The accept loop is our own rather than trio's ``serve_listeners``: a Node server
+needs a registry of connections (``close()`` waits for them, ``max_connections``
+drops over the limit, ``get_connections`` counts them), one dual-stack ``::``
+socket when the host is omitted, and accept errors handled as below.
+
+Accept errors (after trio's ``SocketListener`` and ``serve_listeners`` survey
+of Twisted, Tornado, libuv and asyncio): errors about the one connection being
+accepted (ECONNABORTED, EPROTO, EPERM, ...) are skipped; running out of
+descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) is logged and retried
+after a pause, so the server keeps serving once descriptors free up; anything
+else is emitted as ``'error'``, as Node does.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import logging
+import os
+import socket as _stdsocket
+import stat
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import trio
+from trio.lowlevel import notify_closing, wait_readable
+
+from . import _errors, _validate
+from ._addresses import dualstack_available, is_ip, sockaddr_to_address
+from ._events import EventEmitter
+from ._loop import Loop, current_loop
+from ._options import ListenOptions, normalize_listen
+from ._socket import Socket
+
+__all__ = ["Server", "create_server"]
+
+LOGGER = logging.getLogger("trionet.server")
+
+#: Errors that concern only the connection being accepted: skip it.
+_IGNORED_ACCEPT_ERRNOS = frozenset(
+    getattr(_errno, name)
+    for name in (
+        "ECONNABORTED",
+        "EPROTO",
+        "EPERM",
+        "ENETDOWN",
+        "ENOPROTOOPT",
+        "EHOSTDOWN",
+        "ENONET",
+        "EHOSTUNREACH",
+        "EOPNOTSUPP",
+        "ENETUNREACH",
+        "ECONNRESET",
+        "EINTR",
+    )
+    if hasattr(_errno, name)
+)
+#: Out of descriptors or memory: back off and retry (trio's serve_listeners sleeps 100 ms).
+_CAPACITY_ERRNOS = frozenset({_errno.EMFILE, _errno.ENFILE, _errno.ENOMEM, _errno.ENOBUFS})
+ACCEPT_BACKOFF_SECONDS = 0.1
+
+
+class Server(EventEmitter):
+    """A TCP or IPC server, with Node's ``net.Server`` API."""
+
+    __slots__ = (
+        "_accept_scope",
+        "_accepting",
+        "_allow_half_open",
+        "_closing",
+        "_conn_nursery",
+        "_connections",
+        "_held",
+        "_listening_emitted",
+        "_loop",
+        "_pause_on_connect",
+        "_ref",
+        "_sock",
+        "_unix_inode",
+        "_unix_path",
+        "max_connections",
+    )
+
+    def __init__(
+        self,
+        listener: Callable[..., object] | dict[str, Any] | None = None,
+        connection_listener: Callable[..., object] | None = None,
+        *,
+        allow_half_open: bool = False,
+        pause_on_connect: bool = False,
+    ) -> None:
+        super().__init__()
+        if isinstance(listener, dict):
+            options = listener
+            listener = connection_listener
+            allow_half_open = options.get("allow_half_open", allow_half_open)
+            pause_on_connect = options.get("pause_on_connect", pause_on_connect)
+            for key in options:
+                if key not in ("allow_half_open", "pause_on_connect"):
+                    raise _errors.invalid_arg_value(
+                        f"options.{key}", options[key], "is not a server option"
+                    )
+        elif listener is None:
+            listener = connection_listener
+        self._loop: Loop = current_loop()
+        self._allow_half_open = _validate.validate_boolean(
+            allow_half_open, "options.allow_half_open"
+        )
+        self._pause_on_connect = _validate.validate_boolean(
+            pause_on_connect, "options.pause_on_connect"
+        )
+        if listener is not None:
+            _validate.validate_function(listener, "connectionListener")
+            self.on("connection", listener)
+        self._sock: _stdsocket.socket | None = None
+        self._unix_path: str | None = None
+        self._unix_inode: tuple[int, int] | None = None
+        self._connections: set[Socket] = set()
+        self._accept_scope: trio.CancelScope | None = None
+        self._conn_nursery: trio.Nursery | None = None
+        self._ref = True
+        self._held = False
+        self._listening_emitted = trio.Event()
+        self._closing = False
+        self._accepting: Socket | None = None
+        self.max_connections: int | None = None
+
+    # == listen ======================================================================
+
+    def listen(self, *args: Any, **kwargs: Any) -> Server:
+        """Start listening: ``(port, host, backlog, cb)``, ``(path, backlog, cb)``,
+        ``(handle, backlog, cb)`` or ``(options, cb)``; ``'listening'`` follows."""
+        options, callback = normalize_listen(args, kwargs)
+        if self._sock is not None:
+            raise _errors.server_already_listen()
+        if callback is not None:
+            self.once("listening", callback)
+        self._closing = False
+        self._listening_emitted = trio.Event()
+        self._hold()
+        needs_lookup = options.host is not None and not is_ip(options.host)
+        if needs_lookup:
+            self._loop.spawn(self._lookup_and_listen, options)
+            return self
+        try:
+            self._bind(options, None)
+        except _errors.NetError as error:
+            self._loop.defer(self._emit_listen_error, error)
+            return self
+        self._loop.defer(self._emit_listening)
+        self._loop.spawn(self._serve)
+        return self
+
+    async def _lookup_and_listen(self, options: ListenOptions) -> None:
+        assert options.host is not None
+        try:
+            infos = await trio.socket.getaddrinfo(
+                options.host, options.port, 0, _stdsocket.SOCK_STREAM, 0, _stdsocket.AI_PASSIVE
+            )
+        except _stdsocket.gaierror as exc:
+            self._emit_listen_error(_errors.dns_error(exc, "getaddrinfo", options.host))
+            return
+        address = str(infos[0][4][0])
+        try:
+            self._bind(options, address)
+        except _errors.NetError as error:
+            self._emit_listen_error(error)
+            return
+        self._emit_listening()
+        await self._serve()
+
+    def _bind(self, options: ListenOptions, resolved_host: str | None) -> None:
+        """Open, bind and listen synchronously; raise NetError (syscall 'listen')."""
+        if options.handle is not None or options.fd is not None:
+            self._sock = self._adopt(options)
+        elif options.path is not None:
+            self._sock = self._bind_unix(options)
+        else:
+            self._sock = self._bind_tcp(options, resolved_host or options.host)
+
+    def _adopt(self, options: ListenOptions) -> _stdsocket.socket:
+        handle = options.handle
+        if options.fd is not None:
+            fd = options.fd
+        elif isinstance(handle, _stdsocket.socket):
+            fd = handle.fileno()
+        else:
+            fd = int(getattr(handle, "_trionet_handle_fileno", -1))
+        if fd < 0:
+            raise _errors.invalid_handle_type()
+        try:
+            sock = _stdsocket.socket(fileno=os.dup(fd))
+        except OSError as exc:
+            raise _errors.system_error(exc, "listen") from None
+        try:
+            sock.setblocking(False)
+            sock.listen(options.backlog)
+        except OSError as exc:
+            sock.close()
+            raise _errors.system_error(exc, "listen") from None
+        if sock.family == _stdsocket.AF_UNIX:
+            self._unix_path = None  # not ours to unlink
+        return sock
+
+    def _bind_tcp(self, options: ListenOptions, host: str | None) -> _stdsocket.socket:
+        port = options.port or 0
+        if host is None:
+            if dualstack_available():
+                family, address, v6only = _stdsocket.AF_INET6, "::", False
+            else:
+                family, address, v6only = _stdsocket.AF_INET, "0.0.0.0", False
+        else:
+            version = is_ip(host)
+            family = _stdsocket.AF_INET6 if version == 6 else _stdsocket.AF_INET
+            address, v6only = host, options.ipv6_only
+        if options.ipv6_only and family == _stdsocket.AF_INET6:
+            v6only = True
+        sock = _stdsocket.socket(family, _stdsocket.SOCK_STREAM)
+        try:
+            sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEADDR, 1)
+            if options.reuse_port and hasattr(_stdsocket, "SO_REUSEPORT"):
+                sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEPORT, 1)
+            if family == _stdsocket.AF_INET6:
+                sock.setsockopt(_stdsocket.IPPROTO_IPV6, _stdsocket.IPV6_V6ONLY, int(v6only))
+            sock.bind((address, port))
+            sock.listen(options.backlog)
+            sock.setblocking(False)
+        except OSError as exc:
+            sock.close()
+            raise _errors.system_error(exc, "listen", address, port) from None
+        return sock
+
+    def _bind_unix(self, options: ListenOptions) -> _stdsocket.socket:
+        path = options.path
+        assert path is not None
+        sock = _stdsocket.socket(_stdsocket.AF_UNIX, _stdsocket.SOCK_STREAM)
+        try:
+            sock.bind(path)
+        except OSError as exc:
+            sock.close()
+            raise _errors.system_error(exc, "listen", path) from None
+        try:
+            info = os.stat(path)
+            self._unix_path = path
+            self._unix_inode = (info.st_dev, info.st_ino)
+            mode = 0
+            if options.readable_all:
+                mode |= 0o444
+            if options.writable_all:
+                mode |= 0o222
+            if mode:
+                os.chmod(path, stat.S_IMODE(info.st_mode) | mode)
+            sock.listen(options.backlog)
+            sock.setblocking(False)
+        except OSError as exc:
+            self._unlink_unix_path()
+            sock.close()
+            raise _errors.system_error(exc, "listen", path) from None
+        return sock
+
+    def _unlink_unix_path(self) -> None:
+        """Remove our socket file, and only ours: same inode, still a socket."""
+        path, inode = self._unix_path, self._unix_inode
+        self._unix_path = self._unix_inode = None
+        if path is None or inode is None:
+            return
+        try:
+            info = os.lstat(path)
+            if stat.S_ISSOCK(info.st_mode) and (info.st_dev, info.st_ino) == inode:
+                os.unlink(path)
+        except OSError:
+            pass
+
+    def _emit_listening(self) -> None:
+        self._listening_emitted.set()
+        if self._sock is not None:
+            self.emit("listening")
+
+    def _emit_listen_error(self, error: BaseException) -> None:
+        self._unhold()
+        self.emit("error", error)
+
+    # == accept loop ===================================================================
+
+    async def _serve(self) -> None:
+        await self._listening_emitted.wait()
+        sock = self._sock
+        if sock is None:
+            return
+        async with trio.open_nursery() as conns:
+            self._conn_nursery = conns
+            with trio.CancelScope() as scope:
+                self._accept_scope = scope
+                try:
+                    await self._accept_loop(sock, conns)
+                finally:
+                    if self._sock is sock:
+                        self._close_listening_socket()
+
+    async def _accept_loop(self, listening: _stdsocket.socket, conns: trio.Nursery) -> None:
+        while True:
+            try:
+                sock, _ = listening.accept()
+            except BlockingIOError:
+                try:
+                    await wait_readable(listening)
+                except trio.ClosedResourceError:
+                    return
+                continue
+            except OSError as exc:
+                if exc.errno in _IGNORED_ACCEPT_ERRNOS:
+                    continue
+                if exc.errno in (_errno.EBADF, _errno.EINVAL) and self._sock is not listening:
+                    return
+                if exc.errno in _CAPACITY_ERRNOS:
+                    LOGGER.error(
+                        "accept returned %s (%s); sleeping %s s before trying again",
+                        _errno.errorcode[exc.errno],
+                        os.strerror(exc.errno),
+                        ACCEPT_BACKOFF_SECONDS,
+                    )
+                    await trio.sleep(ACCEPT_BACKOFF_SECONDS)
+                    continue
+                self.emit("error", _errors.system_error(exc, "accept"))
+                continue
+            sock.setblocking(False)
+            limit = self.max_connections
+            if limit is not None and len(self._connections) >= limit:
+                self._drop(sock)
+                continue
+            self._handle_connection(sock, conns)
+
+    def _handle_connection(self, sock: _stdsocket.socket, conns: trio.Nursery) -> None:
+        connection = Socket._accepted(sock, self)
+        self._connections.add(connection)
+        connection._started = True
+        connection._hold()
+        self._accepting = connection
+        try:
+            self.emit("connection", connection)
+        finally:
+            self._accepting = None
+        conns.start_soon(connection._run, None)
+
+    def _drop(self, sock: _stdsocket.socket) -> None:
+        info: dict[str, Any] = {}
+        if sock.family != _stdsocket.AF_UNIX:
+            local = sockaddr_to_address(sock.family, sock.getsockname())
+            remote = sockaddr_to_address(sock.family, sock.getpeername())
+            info = {
+                "localAddress": local["address"],
+                "localPort": local["port"],
+                "localFamily": local["family"],
+                "remoteAddress": remote["address"],
+                "remotePort": remote["port"],
+                "remoteFamily": remote["family"],
+            }
+        sock.close()
+        self.emit("drop", info)
+
+    def _spawn_awaitable(self, awaitable: Awaitable[object]) -> None:
+        accepting = self._accepting
+        if accepting is not None:
+            # An async connection listener runs as the connection's own task.
+            accepting._pending_handlers.append(awaitable)
+        else:
+            self._loop.spawn_awaitable(awaitable)
+
+    def _connection_closed(self, connection: Socket) -> None:
+        self._connections.discard(connection)
+        if self._sock is None and self._closing:
+            self._emit_close_if_drained()
+
+    # == close =======================================================================
+
+    def close(self, callback: Callable[..., object] | None = None) -> Server:
+        """Stop accepting now; ``'close'`` once the last connection has ended."""
+        if callback is not None:
+            _validate.validate_function(callback, "callback")
+            if self._sock is None:
+                self.once("close", lambda *_: callback(_errors.server_not_running()))
+            else:
+                self.once("close", callback)
+        if self._sock is not None:
+            self._close_listening_socket()
+        self._closing = True
+        self._emit_close_if_drained()
+        return self
+
+    def _close_listening_socket(self) -> None:
+        sock = self._sock
+        self._sock = None
+        if sock is not None:
+            notify_closing(sock)
+            sock.close()
+        self._unlink_unix_path()
+        if self._accept_scope is not None:
+            self._accept_scope.cancel()
+        self._unhold()
+
+    def _emit_close_if_drained(self) -> None:
+        if self._connections:
+            return
+        self._closing = False
+        self._loop.defer(self.emit, "close")
+
+    def get_connections(self, callback: Callable[..., object]) -> Server:
+        """Call ``callback(None, count)`` soon with the number of open connections."""
+        _validate.validate_function(callback, "callback")
+        self._loop.defer(callback, None, len(self._connections))
+        return self
+
+    # == state =========================================================================
+
+    @property
+    def listening(self) -> bool:
+        """Whether the server is accepting connections."""
+        return self._sock is not None
+
+    def address(self) -> dict[str, Any] | str | None:
+        """``{'address', 'family', 'port'}``, the Unix path, or None when not listening."""
+        sock = self._sock
+        if sock is None:
+            return None
+        if sock.family == _stdsocket.AF_UNIX:
+            name = sock.getsockname()
+            return name if isinstance(name, str) else name.decode()
+        return sockaddr_to_address(sock.family, sock.getsockname())
+
+    @property
+    def _trionet_handle_fileno(self) -> int:
+        sock = self._sock
+        return -1 if sock is None else sock.fileno()
+
+    def _hold(self) -> None:
+        if not self._held:
+            self._held = True
+            if self._ref:
+                self._loop.hold()
+
+    def _unhold(self) -> None:
+        if self._held:
+            self._held = False
+            if self._ref:
+                self._loop.release()
+
+    def ref(self) -> Server:
+        """Keep the loop alive while listening (the default)."""
+        if not self._ref:
+            self._ref = True
+            if self._held:
+                self._loop.hold()
+        return self
+
+    def unref(self) -> Server:
+        """Let the loop end even while listening."""
+        if self._ref:
+            self._ref = False
+            if self._held:
+                self._loop.release()
+        return self
+
+    def __repr__(self) -> str:
+        return f"<trionet.Server listening={self.listening} address={self.address()!r}>"
+
+
+def create_server(
+    listener: Callable[..., object] | dict[str, Any] | None = None,
+    connection_listener: Callable[..., object] | None = None,
+    *,
+    allow_half_open: bool = False,
+    pause_on_connect: bool = False,
+) -> Server:
+    """Node's ``net.createServer``: a new Server, not yet listening."""
+    return Server(
+        listener,
+        connection_listener,
+        allow_half_open=allow_half_open,
+        pause_on_connect=pause_on_connect,
+    )

@@ -1,0 +1,1060 @@
+"""``trionet.Socket``: Node's ``net.Socket`` as a bridge from a trio task to events.
+
+Theory of operation
+-------------------
+
+Each open socket owns one task (``_run``) in its loop's nursery, or in its
+server's connection nursery for accepted sockets. That task:
+
+1. connects, when the socket was made by ``connect()``, and emits ``'connect'``;
+2. reads: the *dispatcher* loop turns bytes from the kernel into ``'data'``
+   events, awaiting async listeners in order before reading on (natural
+   backpressure), until the peer's FIN (``'end'``) or an error;
+3. waits for the write side to finish (our FIN sent after the queue drained);
+4. closes the descriptor and emits ``'error'`` (if any) and ``'close'``.
+
+It holds two nurseries: the *outer* one runs async listeners (an async
+connection listener runs there, as the connection's task) and is never
+cancelled by ``destroy()``; the *inner* one, inside the I/O cancel scope, runs
+the writer and the idle timer. ``destroy()`` cancels the I/O scope.
+
+Reading and writing use trio's low-level API on a non-blocking stdlib socket:
+``recv_into`` one buffer shared by the loop, copying out only what was read;
+``wait_readable`` right after a short read (the kernel is likely empty);
+``write()`` tries ``send`` at once and queues only what the kernel did not
+take, and a writer task is started only when something is queued.
+
+Readable state, as Node's: a socket reads ahead into a buffer of up to
+``READ_HIGH_WATER_MARK`` bytes while nobody consumes it; it *flows* (emits
+``'data'``) once a ``'data'`` listener is added or ``resume()``/``pipe()`` is
+called, unless ``pause()`` was called first. ``'end'`` is emitted only once
+everything read has been consumed.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import socket as _stdsocket
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import trio
+from trio.lowlevel import checkpoint, notify_closing, wait_readable, wait_writable
+
+from . import _errors, _validate
+from ._addresses import is_ip, sockaddr_to_address
+from ._encodings import Decoder, decoder_for, encode, normalize_encoding
+from ._events import EventEmitter
+from ._loop import Loop, current_loop
+from ._options import ConnectOptions, normalize_connect
+
+if TYPE_CHECKING:
+    from ._server import Server
+
+__all__ = ["Socket", "connect", "create_connection"]
+
+#: Node's default writableHighWaterMark for sockets (16 KiB until Node 22).
+WRITE_HIGH_WATER_MARK = 16 * 1024
+#: Node's default readableHighWaterMark: how far a non-flowing socket reads ahead.
+READ_HIGH_WATER_MARK = 16 * 1024
+
+_BufferTypes = (bytes, bytearray, memoryview)
+
+
+def _writer_chunk(data: object, encoding: str | None, name: str = "chunk") -> bytes:
+    """The bytes a ``write()``/``end()`` argument stands for (Node's chunk checks)."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        enc = "utf8" if encoding is None else normalize_encoding(encoding)
+        if enc is None:
+            raise _errors.unknown_encoding(encoding)
+        return encode(data, enc)
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)
+    raise _errors.invalid_arg_type(name, ["string", "Buffer", "Uint8Array"], data)
+
+
+class Socket(EventEmitter):
+    """A TCP or IPC (Unix socket) stream, with Node's ``net.Socket`` API."""
+
+    __slots__ = (
+        "_allow_half_open",
+        "_connecting",
+        "_corked",
+        "_decoder",
+        "_destroyed",
+        "_emitted_end",
+        "_ending",
+        "_eof",
+        "_error",
+        "_finished",
+        "_flow_wakeup",
+        "_flowing",
+        "_had_error",
+        "_held",
+        "_hwm",
+        "_inner",
+        "_io_scope",
+        "_iter_wakeup",
+        "_iterators",
+        "_last_active",
+        "_local",
+        "_loop",
+        "_need_drain",
+        "_outer",
+        "_paused",
+        "_peer",
+        "_pending_handlers",
+        "_rbuf",
+        "_rbuf_len",
+        "_read_done",
+        "_readable",
+        "_ref",
+        "_server",
+        "_short_read",
+        "_sock",
+        "_started",
+        "_timeout_ms",
+        "_timeout_wakeup",
+        "_timer_running",
+        "_wq",
+        "_wq_len",
+        "_writable",
+        "_write_done",
+        "_writer_running",
+        "bytes_read",
+        "bytes_written",
+    )
+
+    def __init__(
+        self,
+        options: dict[str, Any] | None = None,
+        *,
+        fd: int | None = None,
+        allow_half_open: bool = False,
+        readable: bool = False,
+        writable: bool = False,
+    ) -> None:
+        super().__init__()
+        if options is not None:
+            _validate.validate_object(options, "options")
+            fd = options.get("fd", fd)
+            allow_half_open = options.get("allow_half_open", allow_half_open)
+            readable = options.get("readable", readable)
+            writable = options.get("writable", writable)
+        self._loop: Loop = current_loop()
+        self._allow_half_open = _validate.validate_boolean(
+            allow_half_open, "options.allow_half_open"
+        )
+        self._sock: _stdsocket.socket | None = None
+        self._server: Server | None = None
+        self._connecting = False
+        self._started = False
+        self._destroyed = False
+        self._error: BaseException | None = None
+        self._had_error = False
+        self._io_scope = trio.CancelScope()
+        self._inner: trio.Nursery | None = None
+        self._outer: trio.Nursery | None = None
+        self._pending_handlers: list[Awaitable[object]] = []
+        # readable side
+        self._readable = True
+        self._flowing: bool | None = None
+        self._paused = False
+        self._flow_wakeup: trio.Event | None = None
+        self._rbuf: deque[bytes] = deque()
+        self._rbuf_len = 0
+        self._eof = False
+        self._emitted_end = False
+        self._read_done = False
+        self._short_read = False
+        self._decoder: Decoder | None = None
+        self._iterators = 0
+        self._iter_wakeup: trio.Event | None = None
+        # writable side
+        self._writable = True
+        self._wq: deque[list[Any]] = deque()  # [memoryview, callback or None]
+        self._wq_len = 0
+        self._writer_running = False
+        self._need_drain = False
+        self._corked = 0
+        self._ending = False
+        self._finished = False
+        self._write_done = trio.Event()
+        self._hwm = WRITE_HIGH_WATER_MARK
+        # timers, liveness, addresses
+        self._timeout_ms = 0.0
+        self._last_active = 0.0
+        self._timeout_wakeup: trio.Event | None = None
+        self._timer_running = False
+        self._ref = True
+        self._held = False
+        self._peer: dict[str, Any] | None = None
+        self._local: dict[str, Any] | None = None
+        self.bytes_read = 0
+        self.bytes_written = 0
+        if fd is not None:
+            self._adopt_fd(fd, readable, writable)
+
+    # == construction paths ====================================================
+
+    def _adopt_fd(self, fd: object, readable: bool, writable: bool) -> None:
+        fd = _validate.validate_int32(fd, "fd", 0)
+        try:
+            sock = _stdsocket.socket(fileno=fd)
+        except OSError as exc:
+            raise _errors.invalid_fd_type("UNKNOWN") from exc
+        if sock.type != _stdsocket.SOCK_STREAM:
+            sock.detach()
+            raise _errors.invalid_fd_type("UNKNOWN")
+        sock.setblocking(False)
+        self._sock = sock
+        self._readable = bool(readable)
+        self._writable = bool(writable)
+        if not self._readable:
+            self._read_done = self._eof = self._emitted_end = True
+        if not self._writable:
+            self._ending = self._finished = True
+            self._write_done.set()
+        self._start(None)
+
+    @classmethod
+    def _accepted(cls, sock: _stdsocket.socket, server: Server) -> Socket:
+        self = cls(allow_half_open=server._allow_half_open)
+        self._sock = sock
+        self._server = server
+        if server._pause_on_connect:
+            self._paused = True
+            self._flowing = False
+        return self
+
+    def _start(self, options: ConnectOptions | None) -> None:
+        """Start the socket's task in the loop's nursery."""
+        self._started = True
+        self._hold()
+        self._loop.spawn(self._run, options)
+
+    # == liveness =================================================================
+
+    def _hold(self) -> None:
+        if not self._held:
+            self._held = True
+            if self._ref:
+                self._loop.hold()
+
+    def _unhold(self) -> None:
+        if self._held:
+            self._held = False
+            if self._ref:
+                self._loop.release()
+
+    def ref(self) -> Socket:
+        """Keep the loop alive while this socket is open (the default)."""
+        if not self._ref:
+            self._ref = True
+            if self._held:
+                self._loop.hold()
+        return self
+
+    def unref(self) -> Socket:
+        """Let the loop end even while this socket is open."""
+        if self._ref:
+            self._ref = False
+            if self._held:
+                self._loop.release()
+        return self
+
+    # == the socket's task =============================================================
+
+    async def _run(self, options: ConnectOptions | None) -> None:
+        try:
+            async with trio.open_nursery() as outer:
+                self._outer = outer
+                for handler in self._pending_handlers:
+                    outer.start_soon(_await, handler)
+                self._pending_handlers.clear()
+                with self._io_scope:
+                    async with trio.open_nursery() as inner:
+                        self._inner = inner
+                        try:
+                            if options is not None:
+                                await self._connect(options)
+                            self._after_open()
+                            await self._dispatch()
+                            await self._write_done.wait()
+                        except _errors.NodeError as exc:
+                            self._fail(exc)
+                        inner.cancel_scope.cancel()
+                self._inner = None
+                self._close_handle()
+                self._wake_iterators()
+                error = self._error
+                if error is not None and self._had_error:
+                    self.emit("error", error)
+                self.emit("close", self._had_error)
+        finally:
+            self._close_handle()
+            self._destroyed = True
+            self._unhold()
+
+    def _close_handle(self) -> None:
+        sock = self._sock
+        if sock is not None and sock.fileno() != -1:
+            notify_closing(sock)
+            sock.close()
+            if self._server is not None:
+                self._server._connection_closed(self)
+        self._connecting = False
+
+    def _fail(self, error: BaseException) -> None:
+        """Record a transmission error and tear the I/O down (destroy(err))."""
+        if self._error is None:
+            self._error = error
+            self._had_error = True
+        self._destroyed = True
+        self._io_scope.cancel()
+        self._write_done.set()
+
+    def _spawn_awaitable(self, awaitable: Awaitable[object]) -> None:
+        outer = self._outer
+        if outer is not None and not self._destroyed:
+            outer.start_soon(_await, awaitable)
+        else:
+            self._loop.spawn_awaitable(awaitable)
+
+    # == connecting ================================================================
+
+    def connect(self, *args: Any, **kwargs: Any) -> Socket:
+        """Open the connection: ``(options, cb)``, ``(path, cb)`` or ``(port, host, cb)``."""
+        options, callback = normalize_connect(args, kwargs)
+        if self._started and not self._destroyed:
+            raise _errors.NodeError(
+                "ERR_SOCKET_CONNECTION_IN_PROGRESS", "Socket already connecting"
+            )
+        if callback is not None:
+            self.once("connect", callback)
+        if options.allow_half_open is not None:
+            self._allow_half_open = options.allow_half_open
+        if options.timeout is not None:
+            self.set_timeout(options.timeout)
+        self._connecting = True
+        self._start(options)
+        return self
+
+    async def _connect(self, options: ConnectOptions) -> None:
+        if options.path is not None:
+            await self._connect_unix(options.path)
+        else:
+            await self._connect_tcp(options)
+        self._connecting = False
+        if options.no_delay:
+            self.set_no_delay(True)
+        if options.keep_alive:
+            self.set_keep_alive(True, options.keep_alive_initial_delay)
+        self._touch()
+        await self._emit_awaiting("connect")
+        await self._emit_awaiting("ready")
+
+    async def _connect_unix(self, path: str) -> None:
+        sock = _stdsocket.socket(_stdsocket.AF_UNIX, _stdsocket.SOCK_STREAM)
+        sock.setblocking(False)
+        self._sock = sock
+        while True:
+            try:
+                sock.connect(path)
+                return
+            except BlockingIOError:
+                # A full Unix backlog answers EAGAIN instead of queueing: retry.
+                await trio.sleep(0.005)
+            except OSError as exc:
+                raise _errors.system_error(exc, "connect", path) from None
+
+    async def _connect_tcp(self, options: ConnectOptions) -> None:
+        host, port = options.host, options.port
+        assert port is not None
+        family = is_ip(host)
+        if family:
+            addresses = [(host, family)]
+        else:
+            addresses = await self._lookup(options)
+        last: BaseException | None = None
+        for address, fam in addresses:
+            af = _stdsocket.AF_INET6 if fam == 6 else _stdsocket.AF_INET
+            sock = _stdsocket.socket(af, _stdsocket.SOCK_STREAM)
+            sock.setblocking(False)
+            self._sock = sock
+            try:
+                if options.local_address is not None or options.local_port is not None:
+                    try:
+                        sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEADDR, 1)
+                        sock.bind((options.local_address or "", options.local_port or 0))
+                    except OSError as exc:
+                        raise _errors.system_error(
+                            exc, "bind", options.local_address, options.local_port
+                        ) from None
+                try:
+                    sock.connect((address, port))
+                except BlockingIOError:
+                    await wait_writable(sock)
+                    code = sock.getsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_ERROR)
+                    if code:
+                        raise _errors.system_error(code, "connect", address, port) from None
+                except OSError as exc:
+                    raise _errors.system_error(exc, "connect", address, port) from None
+                return
+            except _errors.NetError as exc:
+                last = exc
+                self._sock = None
+                sock.close()
+        assert last is not None
+        raise last
+
+    async def _lookup(self, options: ConnectOptions) -> list[tuple[str, int]]:
+        host = options.host
+        try:
+            if options.lookup is not None:
+                result = options.lookup(host, {"family": options.family, "hints": options.hints})
+                if hasattr(result, "__await__"):
+                    result = await result
+                address, family = result[0], int(result[1])
+                found = [(address, family)]
+            else:
+                af = {4: _stdsocket.AF_INET, 6: _stdsocket.AF_INET6}.get(options.family, 0)
+                infos = await trio.socket.getaddrinfo(
+                    host, options.port, af, _stdsocket.SOCK_STREAM, 0, options.hints
+                )
+                found = []
+                for info in infos:
+                    fam = 6 if info[0] == _stdsocket.AF_INET6 else 4
+                    entry = (str(info[4][0]), fam)
+                    if entry not in found:
+                        found.append(entry)
+        except _stdsocket.gaierror as exc:
+            error = _errors.dns_error(exc, "getaddrinfo", host)
+            self.emit("lookup", error, None, None, host)
+            raise error from None
+        first = found[0]
+        await self._emit_awaiting("lookup", None, first[0], first[1], host)
+        return found
+
+    # == after open: start the writer, the timer, a pending end() ===================
+
+    def _after_open(self) -> None:
+        if self._wq and not self._corked:
+            self._start_writer()
+        elif self._ending and not self._finished and not self._wq:
+            self._shutdown_write()
+        if self._timeout_ms and not self._timer_running:
+            self._start_timer()
+
+    # == reading =====================================================================
+
+    async def _dispatch(self) -> None:
+        """The read loop: kernel bytes -> buffer or 'data' events, until EOF."""
+        sock = self._sock
+        assert sock is not None
+        view = self._loop.recv_view
+        size = len(view)
+        while not self._read_done:
+            if self._rbuf and (self._flowing or self._iterators):
+                await self._flush_buffered()
+                continue
+            if self._eof:
+                if not self._rbuf:
+                    await self._emit_end()
+                    return
+                await self._wait_flowing()
+                continue
+            if not (self._flowing or self._iterators) and self._rbuf_len >= READ_HIGH_WATER_MARK:
+                await self._wait_flowing()
+                continue
+            if self._short_read:
+                await wait_readable(sock)
+            try:
+                n = sock.recv_into(view)
+            except BlockingIOError:
+                self._short_read = True
+                continue
+            except OSError as exc:
+                if exc.errno in (_errno.EBADF, _errno.ENOTSOCK):
+                    return
+                self._fail(_errors.system_error(exc, "read"))
+                return
+            if n == 0:
+                self._eof = True
+                continue
+            self._short_read = n < size
+            data = bytes(view[:n])
+            self.bytes_read += n
+            if self._timeout_ms:
+                self._touch()
+            if self._flowing and not self._iterators:
+                await self._deliver(data)
+            else:
+                self._rbuf.append(data)
+                self._rbuf_len += n
+                self._wake_iterators()
+            if not self._short_read:
+                await checkpoint()
+
+    async def _deliver(self, data: bytes) -> None:
+        if self._decoder is not None:
+            text = self._decoder.decode(data)
+            if text:
+                await self._emit_awaiting("data", text)
+        else:
+            await self._emit_awaiting("data", data)
+
+    async def _flush_buffered(self) -> None:
+        while self._rbuf and self._flowing and not self._iterators:
+            data = self._rbuf.popleft()
+            self._rbuf_len -= len(data)
+            await self._deliver(data)
+        if self._iterators:
+            await self._wait_flowing()
+
+    async def _wait_flowing(self) -> None:
+        event = self._flow_wakeup = trio.Event()
+        await event.wait()
+
+    def _wake_flow(self) -> None:
+        event = self._flow_wakeup
+        if event is not None:
+            self._flow_wakeup = None
+            event.set()
+
+    async def _emit_end(self) -> None:
+        self._read_done = True
+        if self._emitted_end:
+            return
+        self._emitted_end = True
+        if self._decoder is not None:
+            rest = self._decoder.decode(b"", final=True)
+            if rest:
+                await self._emit_awaiting("data", rest)
+        self._wake_iterators()
+        await self._emit_awaiting("end")
+        if not self._allow_half_open and not self._ending:
+            self.end()
+
+    # == flowing / paused ============================================================
+
+    def _add(
+        self,
+        name: str,
+        listener: Callable[..., object],
+        stored: Callable[..., object],
+        prepend: bool,
+    ) -> None:
+        super()._add(name, listener, stored, prepend)
+        # Node: adding a 'data' listener starts the flow unless pause() was called.
+        if name == "data" and self._flowing is not False:
+            self.resume()
+
+    def pause(self) -> Socket:
+        """Stop emitting ``'data'``; what arrives stays in the kernel and our buffer."""
+        self._flowing = False
+        self._paused = True
+        return self
+
+    def resume(self) -> Socket:
+        """Start (or restart) emitting ``'data'``."""
+        self._flowing = True
+        self._paused = False
+        self._wake_flow()
+        return self
+
+    def is_paused(self) -> bool:
+        """Whether ``pause()`` was called and not undone (Node's ``isPaused()``)."""
+        return self._flowing is False
+
+    def set_encoding(self, encoding: str | None = None) -> Socket:
+        """Emit ``'data'`` as ``str`` decoded with a Node encoding name."""
+        enc = "utf8" if encoding is None else normalize_encoding(encoding)
+        if enc is None:
+            raise _errors.unknown_encoding(encoding)
+        self._decoder = decoder_for(enc)
+        return self
+
+    # == async iteration =============================================================
+
+    def __aiter__(self) -> AsyncIterator[bytes | str]:
+        return _SocketIterator(self)
+
+    def _wake_iterators(self) -> None:
+        event = self._iter_wakeup
+        if event is not None:
+            self._iter_wakeup = None
+            event.set()
+
+    # == writing =====================================================================
+
+    def write(
+        self,
+        data: bytes | bytearray | memoryview | str,
+        encoding: str | Callable[..., object] | None = None,
+        callback: Callable[..., object] | None = None,
+    ) -> bool:
+        """Send data; False once the queue passes the high-water mark ('drain' follows)."""
+        if callable(encoding):
+            callback, encoding = encoding, None
+        if callback is not None:
+            _validate.validate_function(callback, "cb")
+        chunk = _writer_chunk(data, encoding)
+        if self._ending or self._destroyed:
+            error = (
+                _errors.stream_write_after_end()
+                if self._ending and not self._destroyed
+                else _errors.stream_destroyed("write")
+            )
+            if callback is not None:
+                self._loop.defer(callback, error)
+            if not self._destroyed:
+                self._loop.defer(self._fail_and_emit, error)
+            return False
+        return self._send_or_queue(chunk, callback)
+
+    def _send_or_queue(self, chunk: bytes, callback: Callable[..., object] | None) -> bool:
+        self.bytes_written += len(chunk)
+        sock = self._sock
+        if sock is not None and not self._wq and not self._corked and not self._connecting:
+            try:
+                sent = sock.send(chunk)
+            except BlockingIOError:
+                sent = 0
+            except OSError as exc:
+                self._loop.defer(self._fail, _errors.system_error(exc, "write"))
+                return False
+            if self._timeout_ms:
+                self._touch()
+            if sent == len(chunk):
+                if callback is not None:
+                    self._loop.defer(callback, None)
+                return True
+            view = memoryview(chunk)[sent:]
+        else:
+            view = memoryview(chunk)
+        self._wq.append([view, callback])
+        self._wq_len += len(view)
+        if not self._writer_running and self._inner is not None and not self._corked:
+            self._start_writer()
+        if self._wq_len >= self._hwm:
+            self._need_drain = True
+            return False
+        return True
+
+    def _fail_and_emit(self, error: BaseException) -> None:
+        self.destroy(error)
+
+    def _start_writer(self) -> None:
+        inner = self._inner
+        if inner is not None and not self._writer_running:
+            self._writer_running = True
+            inner.start_soon(self._writer)
+
+    async def _writer(self) -> None:
+        """Drain the write queue into the kernel, then send FIN if end() was called."""
+        sock = self._sock
+        assert sock is not None
+        wq = self._wq
+        try:
+            while wq and not self._corked:
+                entry = wq[0]
+                view: memoryview = entry[0]
+                await wait_writable(sock)
+                try:
+                    sent = sock.send(view)
+                except BlockingIOError:
+                    continue
+                except OSError as exc:
+                    self._fail(_errors.system_error(exc, "write"))
+                    return
+                self._wq_len -= sent
+                if self._timeout_ms:
+                    self._touch()
+                if sent < len(view):
+                    entry[0] = view[sent:]
+                    continue
+                wq.popleft()
+                if entry[1] is not None:
+                    entry[1](None)
+                if not wq and self._need_drain:
+                    self._need_drain = False
+                    await self._emit_awaiting("drain")
+        finally:
+            self._writer_running = False
+        if not wq and self._ending and not self._finished:
+            self._shutdown_write()
+
+    def _shutdown_write(self) -> None:
+        sock = self._sock
+        self._finished = True
+        if sock is not None:
+            try:
+                sock.shutdown(_stdsocket.SHUT_WR)
+            except OSError:
+                pass  # the peer is gone already; the read side reports it
+        self._loop.defer(self._emit_finish)
+
+    def _emit_finish(self) -> None:
+        self.emit("finish")
+        self._write_done.set()
+
+    def cork(self) -> None:
+        """Queue writes until ``uncork()``, to send them together."""
+        self._corked += 1
+
+    def uncork(self) -> None:
+        """Undo one ``cork()``; at zero, send what was queued."""
+        if self._corked:
+            self._corked -= 1
+            if not self._corked and self._wq:
+                self._start_writer()
+            elif not self._corked and self._ending and not self._finished:
+                self._shutdown_write()
+
+    def end(
+        self,
+        data: bytes | bytearray | memoryview | str | Callable[..., object] | None = None,
+        encoding: str | Callable[..., object] | None = None,
+        callback: Callable[..., object] | None = None,
+    ) -> Socket:
+        """Half-close: send ``data`` if given, then FIN once everything queued is sent."""
+        if callable(data):
+            callback, data = data, None
+        elif callable(encoding):
+            callback, encoding = encoding, None
+        if callback is not None:
+            _validate.validate_function(callback, "cb")
+        if data is not None:
+            chunk = _writer_chunk(data, encoding if isinstance(encoding, str) else None)
+            if not self._ending and not self._destroyed:
+                self._send_or_queue(chunk, None)
+        if callback is not None:
+            if self._finished:
+                self._loop.defer(callback)
+            else:
+                self.once("finish", callback)
+        if self._ending or self._destroyed:
+            return self
+        self._ending = True
+        self._corked = 0
+        if self._inner is not None and not self._wq and not self._connecting:
+            self._shutdown_write()
+        elif self._wq and self._inner is not None:
+            self._start_writer()
+        return self
+
+    @property
+    def buffer_size(self) -> int:
+        """Bytes accepted by ``write()`` and not yet handed to the kernel."""
+        return self._wq_len
+
+    @property
+    def writable_length(self) -> int:
+        """Same as ``buffer_size`` (Node's ``writableLength``)."""
+        return self._wq_len
+
+    @property
+    def writable_high_water_mark(self) -> int:
+        """The queue size above which ``write()`` returns False."""
+        return self._hwm
+
+    @property
+    def writable_needs_drain(self) -> bool:
+        """True between a False ``write()`` and its ``'drain'``."""
+        return self._need_drain
+
+    @property
+    def readable_length(self) -> int:
+        """Bytes read from the kernel and not yet emitted."""
+        return self._rbuf_len
+
+    # == destroying ==================================================================
+
+    def destroy(self, error: BaseException | None = None) -> Socket:
+        """Close at once: ``'error'`` (if ``error``) then ``'close'``; queued data is dropped."""
+        if self._destroyed:
+            return self
+        self._destroyed = True
+        if error is not None:
+            self._error = error
+            self._had_error = True
+        self._write_done.set()
+        self._wake_flow()
+        self._wake_iterators()
+        if self._started:
+            self._io_scope.cancel()
+        else:
+            self._loop.defer(self._emit_destroyed_unstarted)
+        return self
+
+    def _emit_destroyed_unstarted(self) -> None:
+        if self._error is not None:
+            self.emit("error", self._error)
+        self.emit("close", self._had_error)
+
+    def reset_and_destroy(self) -> Socket:
+        """Close with a TCP RST (SO_LINGER 0) instead of a FIN."""
+        sock = self._sock
+        if sock is not None and sock.fileno() != -1 and sock.family != _stdsocket.AF_UNIX:
+            sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_LINGER, b"\x01\x00\x00\x00" * 2)
+        return self.destroy()
+
+    @property
+    def destroyed(self) -> bool:
+        """Whether the socket was destroyed (or has closed)."""
+        return self._destroyed
+
+    @property
+    def connecting(self) -> bool:
+        """True between ``connect()`` and ``'connect'``."""
+        return self._connecting
+
+    @property
+    def pending(self) -> bool:
+        """True until the socket is connected (Node's ``pending``)."""
+        return self._sock is None or self._connecting
+
+    @property
+    def ready_state(self) -> str:
+        """'opening', 'open', 'readOnly', 'writeOnly' or 'closed', as Node's."""
+        if self._connecting:
+            return "opening"
+        if self._sock is None or self._destroyed:
+            return "closed"
+        readable = not self._read_done
+        writable = not self._ending
+        if readable and writable:
+            return "open"
+        if readable:
+            return "readOnly"
+        if writable:
+            return "writeOnly"
+        return "closed"
+
+    @property
+    def allow_half_open(self) -> bool:
+        """Whether the socket stays writable after the peer's FIN."""
+        return self._allow_half_open
+
+    # == timeouts ==================================================================
+
+    def set_timeout(self, timeout: float, callback: Callable[..., object] | None = None) -> Socket:
+        """Emit ``'timeout'`` after ``timeout`` ms of inactivity (0 disables); never closes."""
+        ms = _validate.validate_timeout(timeout, "msecs")
+        if callback is not None:
+            _validate.validate_function(callback, "callback")
+            if ms == 0:
+                self.remove_listener("timeout", callback)
+            else:
+                self.once("timeout", callback)
+        self._timeout_ms = ms
+        self._touch()
+        if ms and not self._timer_running and self._inner is not None:
+            self._start_timer()
+        return self
+
+    @property
+    def timeout(self) -> float | None:
+        """The idle timeout in ms set by ``set_timeout``, or None."""
+        return self._timeout_ms or None
+
+    def _touch(self) -> None:
+        self._last_active = trio.current_time()
+        event = self._timeout_wakeup
+        if event is not None:
+            self._timeout_wakeup = None
+            event.set()
+
+    def _start_timer(self) -> None:
+        inner = self._inner
+        if inner is not None:
+            self._timer_running = True
+            inner.start_soon(self._timer)
+
+    async def _timer(self) -> None:
+        try:
+            while self._timeout_ms:
+                deadline = self._last_active + self._timeout_ms / 1000
+                if trio.current_time() < deadline:
+                    await trio.sleep_until(deadline)
+                    continue
+                await self._emit_awaiting("timeout")
+                # Fired: wait for activity to re-arm, as Node's timer.refresh() does.
+                event = self._timeout_wakeup = trio.Event()
+                await event.wait()
+        finally:
+            self._timer_running = False
+
+    # == socket options ==============================================================
+
+    def set_no_delay(self, no_delay: bool = True) -> Socket:
+        """Disable (True) or enable (False) Nagle's algorithm: TCP_NODELAY."""
+        sock = self._sock
+        if sock is not None and sock.family != _stdsocket.AF_UNIX and sock.fileno() != -1:
+            sock.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_NODELAY, 1 if no_delay else 0)
+        return self
+
+    def set_keep_alive(self, enable: bool = False, initial_delay: float = 0) -> Socket:
+        """SO_KEEPALIVE, and TCP_KEEPIDLE from ``initial_delay`` ms (0 keeps the system's)."""
+        sock = self._sock
+        delay = _validate.validate_number(initial_delay, "initialDelay", 0)
+        if sock is not None and sock.family != _stdsocket.AF_UNIX and sock.fileno() != -1:
+            sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_KEEPALIVE, 1 if enable else 0)
+            if enable and delay:
+                idle = max(1, int(delay // 1000))
+                if hasattr(_stdsocket, "TCP_KEEPIDLE"):
+                    sock.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_KEEPIDLE, idle)
+        return self
+
+    # == addresses ===================================================================
+
+    def address(self) -> dict[str, Any]:
+        """The local address: ``{'address', 'family', 'port'}`` ({} when unknown)."""
+        if self._local is None:
+            sock = self._sock
+            if sock is None or sock.fileno() == -1:
+                return {}
+            try:
+                self._local = sockaddr_to_address(sock.family, sock.getsockname())
+            except OSError:
+                return {}
+        return dict(self._local)
+
+    def _peername(self) -> dict[str, Any]:
+        if self._peer is None:
+            sock = self._sock
+            if sock is None or sock.fileno() == -1 or self._connecting:
+                return {}
+            try:
+                self._peer = sockaddr_to_address(sock.family, sock.getpeername())
+            except OSError:
+                return {}
+        return self._peer
+
+    @property
+    def remote_address(self) -> str | None:
+        """The peer's IP address, or None (Unix sockets, not connected)."""
+        return self._peername().get("address")
+
+    @property
+    def remote_family(self) -> str | None:
+        """'IPv4' or 'IPv6', or None."""
+        return self._peername().get("family")
+
+    @property
+    def remote_port(self) -> int | None:
+        """The peer's port, or None."""
+        return self._peername().get("port")
+
+    @property
+    def local_address(self) -> str | None:
+        """The local IP address, or None."""
+        return self.address().get("address")
+
+    @property
+    def local_port(self) -> int | None:
+        """The local port, or None."""
+        return self.address().get("port")
+
+    @property
+    def local_family(self) -> str | None:
+        """'IPv4' or 'IPv6', or None."""
+        return self.address().get("family")
+
+    @property
+    def _trionet_handle_fileno(self) -> int:
+        sock = self._sock
+        return -1 if sock is None else sock.fileno()
+
+    # == pipe ========================================================================
+
+    def pipe(self, destination: Any, end: bool = True) -> Any:
+        """Send everything read to ``destination``, respecting its backpressure."""
+
+        def on_data(chunk: Any) -> None:
+            if destination.write(chunk) is False:
+                self.pause()
+
+        def on_drain() -> None:
+            self.resume()
+
+        def on_end() -> None:
+            destination.end()
+
+        self.on("data", on_data)
+        destination.on("drain", on_drain)
+        if end:
+            self.on("end", on_end)
+        return destination
+
+    def __repr__(self) -> str:
+        return f"<trionet.Socket {self.ready_state} local={self._local} remote={self._peer}>"
+
+
+async def _await(awaitable: Awaitable[object]) -> None:
+    await awaitable
+
+
+class _SocketIterator:
+    """``async for chunk in socket``: chunks until the peer's FIN; errors raise."""
+
+    __slots__ = ("_socket",)
+
+    def __init__(self, socket: Socket) -> None:
+        self._socket = socket
+        socket._iterators += 1
+        socket._wake_flow()
+
+    def __aiter__(self) -> _SocketIterator:
+        return self
+
+    async def __anext__(self) -> bytes | str:
+        sock = self._socket
+        while True:
+            if sock._rbuf:
+                data = sock._rbuf.popleft()
+                sock._rbuf_len -= len(data)
+                if sock._rbuf_len < READ_HIGH_WATER_MARK:
+                    sock._wake_flow()
+                if sock._decoder is not None:
+                    text = sock._decoder.decode(data)
+                    if not text:
+                        continue
+                    return text
+                return data
+            if sock._eof or sock._destroyed or sock._read_done:
+                self._detach()
+                if sock._had_error and sock._error is not None:
+                    raise sock._error
+                raise StopAsyncIteration
+            sock._wake_flow()
+            event = sock._iter_wakeup
+            if event is None:
+                event = sock._iter_wakeup = trio.Event()
+            await event.wait()
+
+    def _detach(self) -> None:
+        sock = self._socket
+        if sock._iterators:
+            sock._iterators -= 1
+            sock._wake_flow()
+
+    async def aclose(self) -> None:
+        self._detach()
+
+
+def create_connection(*args: Any, **kwargs: Any) -> Socket:
+    """Node's ``net.createConnection``: a new Socket, connecting."""
+    if args and isinstance(args[0], dict):
+        allow = args[0].get("allow_half_open", kwargs.get("allow_half_open", False))
+    else:
+        allow = kwargs.get("allow_half_open", False)
+    sock = Socket(allow_half_open=bool(allow) if allow is not None else False)
+    return sock.connect(*args, **kwargs)
+
+
+connect = create_connection
