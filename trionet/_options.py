@@ -169,11 +169,8 @@ def normalize_listen(
         return ListenOptions(fd=fd, backlog=backlog, **flags), callback
     port = merged.get("port")
     path = merged.get("path")
-    if port is None and path is None and "port" not in merged and "path" not in merged and args:
-        if isinstance(first, Mapping):
-            raise _errors.invalid_arg_value(
-                "options", first, 'must have the property "port" or "path"'
-            )
+    if isinstance(first, Mapping) and "port" not in merged and "path" not in merged:
+        raise _errors.invalid_arg_value("options", first, 'must have the property "port" or "path"')
     if port is not None or path is None:
         port = _validate.validate_port(0 if port is None else port, "options.port")
         host = merged.get("host")
