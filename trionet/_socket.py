@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import errno as _errno
 import socket as _stdsocket
+import struct
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,8 @@ WRITE_HIGH_WATER_MARK = 16 * 1024
 #: Node's default readableHighWaterMark: how far a non-flowing socket reads ahead.
 READ_HIGH_WATER_MARK = 16 * 1024
 
-_BufferTypes = (bytes, bytearray, memoryview)
+#: struct linger {l_onoff = 1, l_linger = 0}: close() sends RST instead of FIN.
+_LINGER_ZERO = struct.pack("ii", 1, 0)
 
 
 def _writer_chunk(data: object, encoding: str | None, name: str = "chunk") -> bytes:
@@ -800,7 +802,7 @@ class Socket(EventEmitter):
         """Close with a TCP RST (SO_LINGER 0) instead of a FIN."""
         sock = self._sock
         if sock is not None and sock.fileno() != -1 and sock.family != _stdsocket.AF_UNIX:
-            sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_LINGER, b"\x01\x00\x00\x00" * 2)
+            sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_LINGER, _LINGER_ZERO)
         return self.destroy()
 
     @property
@@ -918,6 +920,8 @@ class Socket(EventEmitter):
             sock = self._sock
             if sock is None or sock.fileno() == -1:
                 return {}
+            if sock.family == _stdsocket.AF_UNIX:
+                return {}
             try:
                 self._local = sockaddr_to_address(sock.family, sock.getsockname())
             except OSError:
@@ -928,6 +932,8 @@ class Socket(EventEmitter):
         if self._peer is None:
             sock = self._sock
             if sock is None or sock.fileno() == -1 or self._connecting:
+                return {}
+            if sock.family == _stdsocket.AF_UNIX:
                 return {}
             try:
                 self._peer = sockaddr_to_address(sock.family, sock.getpeername())
