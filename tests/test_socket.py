@@ -636,7 +636,7 @@ async def test_no_fd_leak_over_many_connections(tmp_path: Path) -> None:
             assert fd_count() == before
             counts: list[int] = []
             target.server.get_connections(lambda err, n: counts.append(n))
-            await trio.sleep(0)
+            await trio.lowlevel.checkpoint()
             target.server.close()
     assert counts == [0]
 
