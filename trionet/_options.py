@@ -83,6 +83,8 @@ class ConnectOptions:
     no_delay: bool = False
     keep_alive: bool = False
     keep_alive_initial_delay: float = 0
+    auto_select_family: bool = True
+    auto_select_family_attempt_timeout: float = 250
 
 
 _LISTEN_KEYS = {f.name for f in attrs.fields(ListenOptions)}
@@ -171,13 +173,18 @@ def normalize_listen(
     path = merged.get("path")
     if isinstance(first, Mapping) and "port" not in merged and "path" not in merged:
         raise _errors.invalid_arg_value("options", first, 'must have the property "port" or "path"')
-    if port is not None or path is None:
-        port = _validate.validate_port(0 if port is None else port, "options.port")
+    # Node: an omitted or null port (listen(), listen(cb), {port: null}) is port 0.
+    if port is None and ("port" in merged or path is None):
+        port = 0
+    # Node validates only a number or string port; any other type (True, a list)
+    # falls through to the path check and then to ERR_INVALID_ARG_VALUE('options').
+    if isinstance(port, int | float | str) and not isinstance(port, bool):
+        port = _validate.validate_port(port, "options.port")
         host = merged.get("host")
         if host is not None:
             host = _validate.validate_string(host, "options.host") or None
         return ListenOptions(port=port, host=host, backlog=backlog, **flags), callback
-    if not _is_pipe_name(path):
+    if not path or not _is_pipe_name(path):
         raise _errors.invalid_arg_value("options", dict(merged))
     return ListenOptions(path=path, backlog=backlog, **flags), callback
 
@@ -187,6 +194,14 @@ def _is_handle(value: object) -> bool:
         return True
     # A trionet Server or Socket (checked by attribute to avoid an import cycle).
     return hasattr(value, "_trionet_handle_fileno")
+
+
+def _attempt_timeout(value: object) -> float:
+    """Node: an integer >= 1, and below 10 ms is raised to 10 ms."""
+    if value is None:
+        return 250
+    number = _validate.validate_int32(value, "options.autoSelectFamilyAttemptTimeout", 1)
+    return max(number, 10)
 
 
 def normalize_connect(
@@ -217,6 +232,12 @@ def normalize_connect(
     on_read = merged.get("on_read")
     if on_read is not None:
         _validate.validate_object(on_read, "options.on_read")
+        buffer = on_read.get("buffer")
+        if not callable(buffer) and not isinstance(buffer, bytearray | memoryview):
+            raise _errors.invalid_arg_type(
+                "options.on_read.buffer", ["Buffer", "TypedArray", "DataView", "Function"], buffer
+            )
+        _validate.validate_function(on_read.get("callback"), "options.on_read.callback")
     allow_half_open = merged.get("allow_half_open")
     if allow_half_open is not None:
         allow_half_open = _validate.validate_boolean(allow_half_open, "options.allow_half_open")
@@ -226,6 +247,11 @@ def normalize_connect(
         "allow_half_open": allow_half_open,
         "no_delay": _optional_bool(merged, "no_delay"),
         "keep_alive": _optional_bool(merged, "keep_alive"),
+        "auto_select_family": merged.get("auto_select_family") is None
+        or _optional_bool(merged, "auto_select_family"),
+        "auto_select_family_attempt_timeout": _attempt_timeout(
+            merged.get("auto_select_family_attempt_timeout")
+        ),
         "keep_alive_initial_delay": _validate.validate_number(
             merged.get("keep_alive_initial_delay") or 0, "options.keep_alive_initial_delay", 0
         ),

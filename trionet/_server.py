@@ -78,7 +78,7 @@ class Server(EventEmitter):
         "_conn_nursery",
         "_connections",
         "_held",
-        "_listening_emitted",
+        "_listen_id",
         "_loop",
         "_pause_on_connect",
         "_ref",
@@ -109,6 +109,9 @@ class Server(EventEmitter):
                     )
         elif listener is None:
             listener = connection_listener
+        elif not callable(listener):
+            # Node: createServer(42) -> 'The "options" argument must be of type object'.
+            raise _errors.invalid_arg_type("options", "Object", listener)
         self._loop: Loop = current_loop()
         self._allow_half_open = _validate.validate_boolean(
             allow_half_open, "options.allow_half_open"
@@ -127,7 +130,9 @@ class Server(EventEmitter):
         self._conn_nursery: trio.Nursery | None = None
         self._ref = True
         self._held = False
-        self._listening_emitted = trio.Event()
+        #: Bumped by every listen() and close(): a pending lookup whose id is stale
+        #: does not bind (Node's ``_listeningId``).
+        self._listen_id = 0
         self._closing = False
         self._accepting: Socket | None = None
         self.max_connections: int | None = None
@@ -143,40 +148,45 @@ class Server(EventEmitter):
         if callback is not None:
             self.once("listening", callback)
         self._closing = False
-        self._listening_emitted = trio.Event()
+        self._listen_id += 1
         self._hold()
         needs_lookup = options.host is not None and not is_ip(options.host)
         if needs_lookup:
-            self._loop.spawn(self._lookup_and_listen, options)
+            self._loop.spawn(self._lookup_and_listen, options, self._listen_id)
             return self
         try:
-            self._bind(options, None)
+            sock = self._bind(options, None)
         except _errors.NetError as error:
             self._loop.defer(self._emit_listen_error, error)
             return self
-        self._loop.defer(self._emit_listening)
-        self._loop.spawn(self._serve)
+        started = trio.Event()
+        self._loop.defer(self._emit_listening, sock, started)
+        self._loop.spawn(self._serve, sock, started)
         return self
 
-    async def _lookup_and_listen(self, options: ListenOptions) -> None:
+    async def _lookup_and_listen(self, options: ListenOptions, listen_id: int) -> None:
         assert options.host is not None
         try:
             infos = await trio.socket.getaddrinfo(
                 options.host, options.port, 0, _stdsocket.SOCK_STREAM, 0, _stdsocket.AI_PASSIVE
             )
         except _stdsocket.gaierror as exc:
-            self._emit_listen_error(_errors.dns_error(exc, "getaddrinfo", options.host))
+            if listen_id == self._listen_id:
+                self._emit_listen_error(_errors.dns_error(exc, "getaddrinfo", options.host))
             return
+        if listen_id != self._listen_id:
+            return  # close() or another listen() came first (Node's _listeningId check)
         address = str(infos[0][4][0])
         try:
-            self._bind(options, address)
+            sock = self._bind(options, address)
         except _errors.NetError as error:
             self._emit_listen_error(error)
             return
-        self._emit_listening()
-        await self._serve()
+        started = trio.Event()
+        self._loop.defer(self._emit_listening, sock, started)
+        await self._serve(sock, started)
 
-    def _bind(self, options: ListenOptions, resolved_host: str | None) -> None:
+    def _bind(self, options: ListenOptions, resolved_host: str | None) -> _stdsocket.socket:
         """Open, bind and listen synchronously; raise NetError (syscall 'listen')."""
         if options.handle is not None or options.fd is not None:
             self._sock = self._adopt(options)
@@ -184,6 +194,7 @@ class Server(EventEmitter):
             self._sock = self._bind_unix(options)
         else:
             self._sock = self._bind_tcp(options, resolved_host or options.host)
+        return self._sock
 
     def _adopt(self, options: ListenOptions) -> _stdsocket.socket:
         handle = options.handle
@@ -245,6 +256,10 @@ class Server(EventEmitter):
             sock.bind(path)
         except OSError as exc:
             sock.close()
+            if exc.errno == _errno.ENOENT:
+                # libuv's uv_pipe_bind reports ENOENT as EACCES ("for compatibility
+                # with Windows"), so Node says EACCES for a missing directory.
+                exc = OSError(_errno.EACCES, os.strerror(_errno.EACCES))
             raise _errors.system_error(exc, "listen", path) from None
         try:
             info = os.stat(path)
@@ -278,9 +293,12 @@ class Server(EventEmitter):
         except OSError:
             pass
 
-    def _emit_listening(self) -> None:
-        self._listening_emitted.set()
-        if self._sock is not None:
+    def _emit_listening(self, sock: _stdsocket.socket, started: trio.Event) -> None:
+        started.set()
+        # Only if this listen() is still current: not after close(), nor for an
+        # earlier listen() that close() + listen() replaced (Node would emit
+        # 'listening' twice then, once per listen(), both for the new socket).
+        if self._sock is sock:
             self.emit("listening")
 
     def _emit_listen_error(self, error: BaseException) -> None:
@@ -289,25 +307,32 @@ class Server(EventEmitter):
 
     # == accept loop ===================================================================
 
-    async def _serve(self) -> None:
-        await self._listening_emitted.wait()
-        sock = self._sock
-        if sock is None:
-            return
-        async with trio.open_nursery() as conns:
-            self._conn_nursery = conns
-            with trio.CancelScope() as scope:
-                self._accept_scope = scope
-                try:
-                    await self._accept_loop(sock, conns)
-                finally:
-                    if self._sock is sock:
-                        self._close_listening_socket()
+    async def _serve(self, sock: _stdsocket.socket, started: trio.Event) -> None:
+        try:
+            # Accept only once 'listening' has been emitted, so that 'connection'
+            # never comes first.
+            await started.wait()
+            if self._sock is not sock:
+                return
+            async with trio.open_nursery() as conns:
+                self._conn_nursery = conns
+                with trio.CancelScope() as scope:
+                    self._accept_scope = scope
+                    try:
+                        await self._accept_loop(sock, conns)
+                    finally:
+                        if self._sock is sock:
+                            self._close_listening_socket()
+        finally:
+            # Cancelled before 'listening' (the loop's block raised, say): the
+            # socket and its Unix file must not outlive the loop either.
+            if self._sock is sock:
+                self._close_listening_socket()
 
     async def _accept_loop(self, listening: _stdsocket.socket, conns: trio.Nursery) -> None:
         while True:
             try:
-                sock, _ = listening.accept()
+                sock, peer = listening.accept()
             except BlockingIOError:
                 try:
                     await wait_readable(listening)
@@ -332,13 +357,14 @@ class Server(EventEmitter):
                 continue
             sock.setblocking(False)
             limit = self.max_connections
-            if limit is not None and len(self._connections) >= limit:
+            # Node 20: `if (self.maxConnections && ...)`: 0 (or None) means no limit.
+            if limit and len(self._connections) >= limit:
                 self._drop(sock)
                 continue
-            self._handle_connection(sock, conns)
+            self._handle_connection(sock, peer, conns)
 
-    def _handle_connection(self, sock: _stdsocket.socket, conns: trio.Nursery) -> None:
-        connection = Socket._accepted(sock, self)
+    def _handle_connection(self, sock: _stdsocket.socket, peer: Any, conns: trio.Nursery) -> None:
+        connection = Socket._accepted(sock, peer, self)
         self._connections.add(connection)
         connection._started = True
         connection._hold()
@@ -350,18 +376,25 @@ class Server(EventEmitter):
         conns.start_soon(connection._run, None)
 
     def _drop(self, sock: _stdsocket.socket) -> None:
-        info: dict[str, Any] = {}
-        if sock.family != _stdsocket.AF_UNIX:
+        if sock.family == _stdsocket.AF_UNIX:
+            # Node: a pipe handle has no getsockname/getpeername: emit('drop').
+            sock.close()
+            self.emit("drop")
+            return
+        try:
             local = sockaddr_to_address(sock.family, sock.getsockname())
             remote = sockaddr_to_address(sock.family, sock.getpeername())
-            info = {
-                "localAddress": local["address"],
-                "localPort": local["port"],
-                "localFamily": local["family"],
-                "remoteAddress": remote["address"],
-                "remotePort": remote["port"],
-                "remoteFamily": remote["family"],
-            }
+        except OSError:  # the peer is already gone (ENOTCONN)
+            sock.close()
+            return
+        info = {
+            "localAddress": local["address"],
+            "localPort": local["port"],
+            "localFamily": local["family"],
+            "remoteAddress": remote["address"],
+            "remotePort": remote["port"],
+            "remoteFamily": remote["family"],
+        }
         sock.close()
         self.emit("drop", info)
 
@@ -388,8 +421,10 @@ class Server(EventEmitter):
                 self.once("close", lambda *_: callback(_errors.server_not_running()))
             else:
                 self.once("close", callback)
+        self._listen_id += 1  # a listen() still looking its host up will not bind
         if self._sock is not None:
             self._close_listening_socket()
+        self._unhold()
         self._closing = True
         self._emit_close_if_drained()
         return self

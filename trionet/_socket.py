@@ -34,6 +34,7 @@ everything read has been consumed.
 from __future__ import annotations
 
 import errno as _errno
+import inspect
 import socket as _stdsocket
 import struct
 from collections import deque
@@ -78,6 +79,33 @@ def _writer_chunk(data: object, encoding: str | None, name: str = "chunk") -> by
     raise _errors.invalid_arg_type(name, ["string", "Buffer", "Uint8Array"], data)
 
 
+def _interleave_families(addresses: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """First address's family first, then alternate families (RFC 8305 §4)."""
+    first = addresses[0][1]
+    same = [a for a in addresses if a[1] == first]
+    other = [a for a in addresses if a[1] != first]
+    out: list[tuple[str, int]] = []
+    for i in range(max(len(same), len(other))):
+        out.extend(group[i] for group in (same, other) if i < len(group))
+    return out
+
+
+def _aggregate_error(errors: list[_errors.NetError]) -> _errors.NetError:
+    """Node's AggregateError for a failed Happy Eyeballs race: first error's code,
+    every error in ``.errors`` (the message lists them; Node's is empty)."""
+    first = errors[0]
+    error = _errors.NetError(
+        first.code,
+        "; ".join(str(e) for e in errors),
+        errno=first.errno,
+        syscall=first.syscall,
+        address=first.address,
+        port=first.port,
+    )
+    error.errors = list(errors)  # type: ignore[attr-defined]
+    return error
+
+
 class Socket(EventEmitter):
     """A TCP or IPC (Unix socket) stream, with Node's ``net.Socket`` API."""
 
@@ -105,10 +133,12 @@ class Socket(EventEmitter):
         "_local",
         "_loop",
         "_need_drain",
+        "_on_read",
         "_outer",
         "_paused",
         "_peer",
         "_pending_handlers",
+        "_pipes",
         "_rbuf",
         "_rbuf_len",
         "_read_done",
@@ -126,6 +156,7 @@ class Socket(EventEmitter):
         "_writable",
         "_write_done",
         "_writer_running",
+        "auto_select_family_attempted_addresses",
         "bytes_read",
         "bytes_written",
     )
@@ -186,6 +217,9 @@ class Socket(EventEmitter):
         self._finished = False
         self._write_done = trio.Event()
         self._hwm = WRITE_HIGH_WATER_MARK
+        self._on_read: tuple[Any, Callable[..., object]] | None = None
+        self._pipes: tuple[_Pipe, ...] = ()
+        self.auto_select_family_attempted_addresses: list[str] = []
         # timers, liveness, addresses
         self._timeout_ms = 0.0
         self._last_active = 0.0
@@ -223,9 +257,13 @@ class Socket(EventEmitter):
         self._start(None)
 
     @classmethod
-    def _accepted(cls, sock: _stdsocket.socket, server: Server) -> Socket:
+    def _accepted(cls, sock: _stdsocket.socket, peer: Any, server: Server) -> Socket:
         self = cls(allow_half_open=server._allow_half_open)
         self._sock = sock
+        if sock.family != _stdsocket.AF_UNIX:
+            # accept() told us the peer: no getpeername() later, and it stays known
+            # after the connection is gone (Node caches it on first use).
+            self._peer = sockaddr_to_address(sock.family, peer)
         self._server = server
         if server._pause_on_connect:
             self._paused = True
@@ -341,6 +379,9 @@ class Socket(EventEmitter):
             self._allow_half_open = options.allow_half_open
         if options.timeout is not None:
             self.set_timeout(options.timeout)
+        if options.on_read is not None:
+            self._on_read = (options.on_read["buffer"], options.on_read["callback"])
+            self._flowing = True
         self._connecting = True
         self._start(options)
         return self
@@ -377,68 +418,137 @@ class Socket(EventEmitter):
         host, port = options.host, options.port
         assert port is not None
         family = is_ip(host)
-        if family:
-            addresses = [(host, family)]
-        else:
-            addresses = await self._lookup(options)
-        last: BaseException | None = None
-        for address, fam in addresses:
-            af = _stdsocket.AF_INET6 if fam == 6 else _stdsocket.AF_INET
-            sock = _stdsocket.socket(af, _stdsocket.SOCK_STREAM)
+        addresses = [(host, family)] if family else await self._lookup(options)
+        if len(addresses) == 1 or not options.auto_select_family:
+            self._sock = await self._attempt(addresses[0], port, options)
+            return
+        self._sock = await self._happy_eyeballs(addresses, port, options)
+
+    async def _attempt(
+        self, target: tuple[str, int], port: int, options: ConnectOptions
+    ) -> _stdsocket.socket:
+        """One connection attempt; the connected socket, or NetError."""
+        address, fam = target
+        af = _stdsocket.AF_INET6 if fam == 6 else _stdsocket.AF_INET
+        sock = _stdsocket.socket(af, _stdsocket.SOCK_STREAM)
+        try:
             sock.setblocking(False)
-            self._sock = sock
-            try:
-                if options.local_address is not None or options.local_port is not None:
-                    try:
-                        sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEADDR, 1)
-                        sock.bind((options.local_address or "", options.local_port or 0))
-                    except OSError as exc:
-                        raise _errors.system_error(
-                            exc, "bind", options.local_address, options.local_port
-                        ) from None
+            if options.local_address is not None or options.local_port is not None:
                 try:
-                    sock.connect((address, port))
-                except BlockingIOError:
-                    await wait_writable(sock)
-                    code = sock.getsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_ERROR)
-                    if code:
-                        raise _errors.system_error(code, "connect", address, port) from None
+                    sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEADDR, 1)
+                    sock.bind((options.local_address or "", options.local_port or 0))
                 except OSError as exc:
-                    raise _errors.system_error(exc, "connect", address, port) from None
-                return
+                    raise _errors.system_error(
+                        exc, "bind", options.local_address, options.local_port
+                    ) from None
+            try:
+                sock.connect((address, port))
+            except BlockingIOError:
+                await wait_writable(sock)
+                code = sock.getsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_ERROR)
+                if code:
+                    raise _errors.system_error(code, "connect", address, port) from None
+            except OSError as exc:
+                raise _errors.system_error(exc, "connect", address, port) from None
+        except BaseException:
+            sock.close()
+            raise
+        self._peer = {"address": address, "family": "IPv6" if fam == 6 else "IPv4", "port": port}
+        return sock
+
+    async def _happy_eyeballs(
+        self, addresses: list[tuple[str, int]], port: int, options: ConnectOptions
+    ) -> _stdsocket.socket:
+        """RFC 8305 racing, as Node 20's autoSelectFamily but trio-style.
+
+        Addresses are interleaved by family; a new attempt starts when the previous
+        one fails or after ``auto_select_family_attempt_timeout`` ms, and earlier
+        attempts are not aborted (a slow first address can still win, unlike
+        Node, nodejs/node#54359); the first success cancels the rest.
+        """
+        ordered = _interleave_families(addresses)
+        self.auto_select_family_attempted_addresses = []
+        delay = options.auto_select_family_attempt_timeout / 1000
+        winner: list[_stdsocket.socket] = []
+        errors: list[_errors.NetError] = []
+
+        async def attempt(target: tuple[str, int], failed: trio.Event) -> None:
+            try:
+                sock = await self._attempt(target, port, options)
             except _errors.NetError as exc:
-                last = exc
-                self._sock = None
+                errors.append(exc)
+                failed.set()
+                return
+            if winner:
                 sock.close()
-        assert last is not None
-        raise last
+                return
+            winner.append(sock)
+            nursery.cancel_scope.cancel()
+
+        async with trio.open_nursery() as nursery:
+            for target in ordered:
+                address = f"[{target[0]}]" if target[1] == 6 else target[0]
+                self.auto_select_family_attempted_addresses.append(f"{address}:{port}")
+                failed = trio.Event()
+                nursery.start_soon(attempt, target, failed)
+                with trio.move_on_after(delay):
+                    await failed.wait()
+        if winner:
+            return winner[0]
+        if len(errors) == 1:
+            raise errors[0]
+        raise _aggregate_error(errors)
 
     async def _lookup(self, options: ConnectOptions) -> list[tuple[str, int]]:
+        """Resolve the host (or call the custom ``lookup``); emit ``'lookup'``."""
         host = options.host
         try:
             if options.lookup is not None:
-                result = options.lookup(host, {"family": options.family, "hints": options.hints})
-                if hasattr(result, "__await__"):
-                    result = await result
-                address, family = result[0], int(result[1])
-                found = [(address, family)]
+                found = await self._custom_lookup(options)
             else:
                 af = {4: _stdsocket.AF_INET, 6: _stdsocket.AF_INET6}.get(options.family, 0)
+                hints = options.hints or getattr(_stdsocket, "AI_ADDRCONFIG", 0)
                 infos = await trio.socket.getaddrinfo(
-                    host, options.port, af, _stdsocket.SOCK_STREAM, 0, options.hints
+                    host, options.port, af, _stdsocket.SOCK_STREAM, 0, hints
                 )
                 found = []
                 for info in infos:
-                    fam = 6 if info[0] == _stdsocket.AF_INET6 else 4
-                    entry = (str(info[4][0]), fam)
+                    entry = (str(info[4][0]), 6 if info[0] == _stdsocket.AF_INET6 else 4)
                     if entry not in found:
                         found.append(entry)
         except _stdsocket.gaierror as exc:
             error = _errors.dns_error(exc, "getaddrinfo", host)
             self.emit("lookup", error, None, None, host)
             raise error from None
+        if not found:
+            error = _errors.dns_error(_stdsocket.EAI_NONAME, "getaddrinfo", host)
+            self.emit("lookup", error, None, None, host)
+            raise error
         first = found[0]
         await self._emit_awaiting("lookup", None, first[0], first[1], host)
+        return found
+
+    async def _custom_lookup(self, options: ConnectOptions) -> list[tuple[str, int]]:
+        """Call ``lookup(host, {'family', 'hints', 'all'})``: sync or async, returning
+        ``(address, family)`` or a list of those (or of Node's ``{'address', 'family'}``)."""
+        assert options.lookup is not None
+        result = options.lookup(
+            options.host,
+            {"family": options.family, "hints": options.hints, "all": options.auto_select_family},
+        )
+        if inspect.isawaitable(result):
+            result = await result
+        entries = result if isinstance(result, list) else [result]
+        found: list[tuple[str, int]] = []
+        for entry in entries:
+            if isinstance(entry, dict):
+                address, family = entry.get("address"), entry.get("family")
+            else:
+                address, family = entry
+            if not isinstance(address, str) or not is_ip(address):
+                raise _errors.invalid_ip_address(address)
+            family = {"IPv4": 4, "IPv6": 6}.get(family, family)  # type: ignore[arg-type]
+            found.append((address, int(family) if family in (4, 6) else is_ip(address)))
         return found
 
     # == after open: start the writer, the timer, a pending end() ===================
@@ -457,6 +567,9 @@ class Socket(EventEmitter):
         """The read loop: kernel bytes -> buffer or 'data' events, until EOF."""
         sock = self._sock
         assert sock is not None
+        if self._on_read is not None:
+            await self._dispatch_on_read(sock, *self._on_read)
+            return
         view = self._loop.recv_view
         size = len(view)
         while not self._read_done:
@@ -498,6 +611,45 @@ class Socket(EventEmitter):
                 self._rbuf.append(data)
                 self._rbuf_len += n
                 self._wake_iterators()
+            if not self._short_read:
+                await checkpoint()
+
+    async def _dispatch_on_read(
+        self, sock: _stdsocket.socket, buffer: Any, callback: Callable[..., object]
+    ) -> None:
+        """The ``on_read`` option: read into the caller's buffer, call ``callback(n, buf)``.
+
+        No ``'data'`` events; returning False from the callback pauses the socket.
+        """
+        while True:
+            if self._flowing is False:
+                await self._wait_flowing()
+                continue
+            if self._short_read:
+                await wait_readable(sock)
+            buf = buffer() if callable(buffer) else buffer
+            try:
+                n = sock.recv_into(buf)
+            except BlockingIOError:
+                self._short_read = True
+                continue
+            except OSError as exc:
+                if exc.errno not in (_errno.EBADF, _errno.ENOTSOCK):
+                    self._fail(_errors.system_error(exc, "read"))
+                return
+            if n == 0:
+                self._eof = True
+                await self._emit_end()
+                return
+            self._short_read = n < len(buf)
+            self.bytes_read += n
+            if self._timeout_ms:
+                self._touch()
+            result = callback(n, buf)
+            if inspect.isawaitable(result):
+                result = await result
+            if result is False:
+                self.pause()
             if not self._short_read:
                 await checkpoint()
 
@@ -979,23 +1131,28 @@ class Socket(EventEmitter):
     # == pipe ========================================================================
 
     def pipe(self, destination: Any, end: bool = True) -> Any:
-        """Send everything read to ``destination``, respecting its backpressure."""
-
-        def on_data(chunk: Any) -> None:
-            if destination.write(chunk) is False:
-                self.pause()
-
-        def on_drain() -> None:
-            self.resume()
-
-        def on_end() -> None:
-            destination.end()
-
-        self.on("data", on_data)
-        destination.on("drain", on_drain)
-        if end:
-            self.on("end", on_end)
+        """Send everything read to ``destination`` (anything with ``write``/``end``/``on``),
+        pausing while its ``write()`` returns False and resuming on its ``'drain'``;
+        ``end()`` it after our ``'end'`` unless ``end=False``. Returns ``destination``."""
+        pipe = _Pipe(self, destination, end)
+        self._pipes = (*self._pipes, pipe)
+        if hasattr(destination, "emit"):
+            destination.emit("pipe", self)
+        self.on("data", pipe.on_data)
+        self.on("end", pipe.on_end)
+        if hasattr(destination, "on"):
+            destination.on("drain", pipe.on_drain)
+            destination.on("close", pipe.on_dest_close)
+            destination.on("error", pipe.on_dest_error)
+        self.resume()
         return destination
+
+    def unpipe(self, destination: Any = None) -> Socket:
+        """Stop piping into ``destination`` (or into every destination)."""
+        for pipe in self._pipes:
+            if destination is None or pipe.destination is destination:
+                pipe.detach()
+        return self
 
     def __repr__(self) -> str:
         return f"<trionet.Socket {self.ready_state} local={self._local} remote={self._peer}>"
@@ -1003,6 +1160,55 @@ class Socket(EventEmitter):
 
 async def _await(awaitable: Awaitable[object]) -> None:
     await awaitable
+
+
+class _Pipe:
+    """One ``source.pipe(destination)``: the listeners it added, so unpipe() can go."""
+
+    __slots__ = ("destination", "end", "source")
+
+    def __init__(self, source: Socket, destination: Any, end: bool) -> None:
+        self.source = source
+        self.destination = destination
+        self.end = end
+
+    def on_data(self, chunk: Any) -> None:
+        if self.destination.write(chunk) is False:
+            self.source.pause()
+
+    def on_drain(self) -> None:
+        self.source.resume()
+
+    def on_end(self) -> None:
+        if self.end:
+            self.destination.end()
+
+    def on_dest_close(self, *_: object) -> None:
+        self.detach()
+
+    def on_dest_error(self, error: BaseException) -> None:
+        self.detach()
+        # Node re-throws the error when the destination has no other listener.
+        if hasattr(self.destination, "listener_count") and not self.destination.listener_count(
+            "error"
+        ):
+            raise error
+
+    def detach(self) -> None:
+        source, destination = self.source, self.destination
+        if self not in source._pipes:
+            return
+        source._pipes = tuple(p for p in source._pipes if p is not self)
+        source.remove_listener("data", self.on_data)
+        source.remove_listener("end", self.on_end)
+        if hasattr(destination, "remove_listener"):
+            destination.remove_listener("drain", self.on_drain)
+            destination.remove_listener("close", self.on_dest_close)
+            destination.remove_listener("error", self.on_dest_error)
+        if hasattr(destination, "emit"):
+            destination.emit("unpipe", source)
+        if not source._pipes and not source.listener_count("data"):
+            source.pause()
 
 
 class _SocketIterator:
