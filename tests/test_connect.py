@@ -201,7 +201,9 @@ async def test_family_option_filters_lookup(family: int, expected: str) -> None:
                 assert options["family"] == family
                 return (expected, family)
 
-            s = trionet.connect({"port": port, "host": "h.test", "family": family, "lookup": lookup})
+            s = trionet.connect(
+                {"port": port, "host": "h.test", "family": family, "lookup": lookup}
+            )
             await trionet.once(s, "connect")
             assert s.remote_address == expected
             assert s.remote_family == f"IPv{family}"
