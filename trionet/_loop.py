@@ -22,7 +22,7 @@ import inspect
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import trio
 
@@ -42,10 +42,17 @@ _NO_LOOP = (
 )
 
 
+_ENDED = (
+    "this trionet loop has ended (its trionet.run or `async with trionet.open_loop():` "
+    "is over): a handle cannot start anything after its loop"
+)
+
+
 class Loop:
     """One trionet event loop: a nursery, a nextTick queue and a count of refs."""
 
     __slots__ = (
+        "_ended",
         "_idle",
         "_nursery",
         "_queue",
@@ -57,6 +64,7 @@ class Loop:
 
     def __init__(self, nursery: trio.Nursery) -> None:
         self._nursery = nursery
+        self._ended = False
         self._queue: deque[tuple[Callable[..., object], tuple[object, ...]]] = deque()
         self._tick_wakeup = trio.Event()
         self._refs = 0
@@ -85,14 +93,43 @@ class Loop:
 
     # -- tasks ----------------------------------------------------------------
 
+    @property
+    def ended(self) -> bool:
+        """Whether the loop is over (its nursery has exited): nothing can start in it.
+
+        Handles outlive their loop as Python objects; check this before opening
+        anything (a socket, a bound listener) that a task of the loop would own.
+        """
+        return self._ended
+
     def spawn(self, async_fn: Callable[..., Awaitable[object]], *args: object) -> None:
         """Start a task in the loop's nursery (it does not keep the loop alive)."""
+        if self._ended:
+            raise RuntimeError(_ENDED)
         self._nursery.start_soon(async_fn, *args)
 
-    def spawn_awaitable(self, awaitable: Awaitable[object]) -> None:
-        """Run an async listener's awaitable as a task that keeps the loop alive."""
+    def spawn_awaitable(
+        self, awaitable: Awaitable[object], nursery: trio.Nursery | None = None
+    ) -> None:
+        """Run an async listener's awaitable as a task that keeps the loop alive,
+        in ``nursery`` (a handle's own) or else the loop's.
+
+        If the task cannot start (the loop's nursery is closed: the loop has ended),
+        the ref is given back and the awaitable closed before the error is raised, so
+        neither a ref nor a "never awaited" coroutine is left behind.
+        """
         self.hold()
-        self._nursery.start_soon(self._await_then_release, awaitable)
+        try:
+            if nursery is None:
+                self.spawn(self._await_then_release, awaitable)
+            else:
+                nursery.start_soon(self._await_then_release, awaitable)
+        except BaseException:
+            self.release()
+            close = getattr(awaitable, "close", None)
+            if close is not None:
+                close()
+            raise
 
     async def _await_then_release(self, awaitable: Awaitable[object]) -> None:
         try:
@@ -143,17 +180,36 @@ async def open_loop() -> AsyncIterator[Loop]:
     On leaving the block it waits, as a Node process does before exiting, until
     nothing ref'd remains (listening servers, open sockets, running async
     listeners), then cancels whatever is left (the unref'd handles).
+
+    A single uncaught error (an ``'error'`` event nobody listens to, an exception
+    from a listener or from the block itself) leaves the block as itself, exactly
+    as ``trionet.run`` raises it: the nurseries it crossed are trionet's
+    implementation detail, and their depth differs between servers and sockets.
+    Several concurrent errors leave as an exception group; ``except*`` handles
+    both shapes.
     """
-    async with trio.open_nursery() as nursery:
-        loop = Loop(nursery)
-        token = _current.set(loop)
-        try:
-            nursery.start_soon(loop._run_ticks)
-            yield loop
-            await loop._wait_idle()
-        finally:
-            _current.reset(token)
-            nursery.cancel_scope.cancel()
+    leaf: BaseException | None = None
+    loop: Loop | None = None
+    try:
+        async with trio.open_nursery() as nursery:
+            loop = Loop(nursery)
+            token = _current.set(loop)
+            try:
+                nursery.start_soon(loop._run_ticks)
+                yield loop
+                await loop._wait_idle()
+            finally:
+                _current.reset(token)
+                nursery.cancel_scope.cancel()
+    except BaseExceptionGroup as group:
+        leaf = _sole_exception(group)
+        if leaf is group:
+            raise
+    finally:
+        if loop is not None:
+            loop._ended = True
+    if leaf is not None:
+        _raise_as_itself(leaf)
 
 
 def _sole_exception(exc: BaseException) -> BaseException:
@@ -161,6 +217,21 @@ def _sole_exception(exc: BaseException) -> BaseException:
     while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
         exc = exc.exceptions[0]
     return exc
+
+
+def _raise_as_itself(exc: BaseException) -> NoReturn:
+    """Raise ``exc`` with its own ``__cause__`` and ``__context__`` left intact.
+
+    ``raise exc`` while another exception is being handled (as in ``__aexit__``)
+    would overwrite ``exc.__context__``; ``raise exc from None`` would wipe a
+    ``raise ... from cause`` chain. Restore both after the raise.
+    """
+    context, suppress = exc.__context__, exc.__suppress_context__
+    try:
+        raise exc
+    finally:
+        exc.__context__ = context
+        exc.__suppress_context__ = suppress
 
 
 def run(main: Callable[..., Any], *args: object) -> Any:
@@ -185,4 +256,5 @@ def run(main: Callable[..., Any], *args: object) -> Any:
         leaf = _sole_exception(group)
         if leaf is group:
             raise
-        raise leaf from None
+    # Raised outside the except clause: the group is not chained on as context.
+    _raise_as_itself(leaf)

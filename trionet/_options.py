@@ -147,7 +147,7 @@ def normalize_listen(
             merged.setdefault("backlog", rest[0])
     else:
         merged = _merge("listen", {}, kwargs, _LISTEN_KEYS)
-        if first is not None or not args:
+        if first is not None:
             merged.setdefault("port", first)
         if rest and isinstance(rest[0], str):
             merged.setdefault("host", rest[0])

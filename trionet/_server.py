@@ -402,7 +402,7 @@ class Server(EventEmitter):
         accepting = self._accepting
         if accepting is not None:
             # An async connection listener runs as the connection's own task.
-            accepting._pending_handlers.append(awaitable)
+            accepting._spawn_awaitable(awaitable)
         else:
             self._loop.spawn_awaitable(awaitable)
 

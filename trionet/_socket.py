@@ -39,6 +39,7 @@ import socket as _stdsocket
 import struct
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import trio
@@ -58,6 +59,10 @@ __all__ = ["Socket", "connect", "create_connection"]
 
 #: Node's default writableHighWaterMark for sockets (16 KiB until Node 22).
 WRITE_HIGH_WATER_MARK = 16 * 1024
+#: Read size once a read has filled the shared buffer (bulk transfer).
+BULK_READ_SIZE = 262144
+#: Most buffers one sendmsg() takes (Linux's IOV_MAX is 1024).
+_IOV_MAX = 64
 #: Node's default readableHighWaterMark: how far a non-flowing socket reads ahead.
 READ_HIGH_WATER_MARK = 16 * 1024
 
@@ -125,7 +130,6 @@ class Socket(EventEmitter):
         "_had_error",
         "_held",
         "_hwm",
-        "_inner",
         "_io_scope",
         "_iter_wakeup",
         "_iterators",
@@ -133,15 +137,16 @@ class Socket(EventEmitter):
         "_local",
         "_loop",
         "_need_drain",
+        "_nursery",
         "_on_read",
-        "_outer",
+        "_open",
         "_paused",
         "_peer",
-        "_pending_handlers",
         "_pipes",
         "_rbuf",
         "_rbuf_len",
         "_read_done",
+        "_read_wait_scope",
         "_readable",
         "_ref",
         "_server",
@@ -151,11 +156,14 @@ class Socket(EventEmitter):
         "_timeout_ms",
         "_timeout_wakeup",
         "_timer_running",
+        "_timer_scope",
         "_wq",
         "_wq_len",
         "_writable",
-        "_write_done",
+        "_write_side_done",
+        "_write_wakeup",
         "_writer_running",
+        "_writer_scope",
         "auto_select_family_attempted_addresses",
         "bytes_read",
         "bytes_written",
@@ -188,16 +196,18 @@ class Socket(EventEmitter):
         self._destroyed = False
         self._error: BaseException | None = None
         self._had_error = False
-        self._io_scope = trio.CancelScope()
-        self._inner: trio.Nursery | None = None
-        self._outer: trio.Nursery | None = None
-        self._pending_handlers: list[Awaitable[object]] = []
+        self._io_scope: trio.CancelScope | None = None
+        self._nursery: trio.Nursery | None = None
+        self._open = False
+        self._writer_scope: trio.CancelScope | None = None
+        self._timer_scope: trio.CancelScope | None = None
         # readable side
         self._readable = True
         self._flowing: bool | None = None
         self._paused = False
         self._flow_wakeup: trio.Event | None = None
-        self._rbuf: deque[bytes] = deque()
+        self._read_wait_scope: trio.CancelScope | None = None
+        self._rbuf: deque[bytes] | None = None
         self._rbuf_len = 0
         self._eof = False
         self._emitted_end = False
@@ -208,14 +218,15 @@ class Socket(EventEmitter):
         self._iter_wakeup: trio.Event | None = None
         # writable side
         self._writable = True
-        self._wq: deque[list[Any]] = deque()  # [memoryview, callback or None]
+        self._wq: deque[list[Any]] | None = None  # [memoryview, callback or None]
         self._wq_len = 0
         self._writer_running = False
         self._need_drain = False
         self._corked = 0
         self._ending = False
         self._finished = False
-        self._write_done = trio.Event()
+        self._write_side_done = False
+        self._write_wakeup: trio.Event | None = None
         self._hwm = WRITE_HIGH_WATER_MARK
         self._on_read: tuple[Any, Callable[..., object]] | None = None
         self._pipes: tuple[_Pipe, ...] = ()
@@ -253,13 +264,14 @@ class Socket(EventEmitter):
             self._read_done = self._eof = self._emitted_end = True
         if not self._writable:
             self._ending = self._finished = True
-            self._write_done.set()
+            self._write_side_done = True
         self._start(None)
 
     @classmethod
     def _accepted(cls, sock: _stdsocket.socket, peer: Any, server: Server) -> Socket:
         self = cls(allow_half_open=server._allow_half_open)
         self._sock = sock
+        self._nursery = server._conn_nursery
         if sock.family != _stdsocket.AF_UNIX:
             # accept() told us the peer: no getpeername() later, and it stays known
             # after the connection is gone (Node caches it on first use).
@@ -274,7 +286,8 @@ class Socket(EventEmitter):
         """Start the socket's task in the loop's nursery."""
         self._started = True
         self._hold()
-        self._loop.spawn(self._run, options)
+        self._nursery = self._loop._nursery
+        self._nursery.start_soon(self._run, options)
 
     # == liveness =================================================================
 
@@ -309,37 +322,38 @@ class Socket(EventEmitter):
     # == the socket's task =============================================================
 
     async def _run(self, options: ConnectOptions | None) -> None:
+        scope = self._io_scope = trio.CancelScope()
+        if self._destroyed:  # destroy() came before this task started
+            scope.cancel()
         try:
-            async with trio.open_nursery() as outer:
-                self._outer = outer
-                for handler in self._pending_handlers:
-                    outer.start_soon(_await, handler)
-                self._pending_handlers.clear()
-                with self._io_scope:
-                    async with trio.open_nursery() as inner:
-                        self._inner = inner
-                        try:
-                            if options is not None:
-                                await self._connect(options)
-                            self._after_open()
-                            await self._dispatch()
-                            await self._write_done.wait()
-                        except _errors.NodeError as exc:
-                            self._fail(exc)
-                        inner.cancel_scope.cancel()
-                self._inner = None
-                self._close_handle()
-                self._wake_iterators()
-                error = self._error
-                if error is not None and self._had_error:
-                    self.emit("error", error)
-                self.emit("close", self._had_error)
+            with scope:
+                try:
+                    if options is not None:
+                        await self._connect(options)
+                    self._open = True
+                    self._after_open()
+                    await self._dispatch()
+                    if not self._write_side_done:
+                        event = self._write_wakeup = trio.Event()
+                        await event.wait()
+                except _errors.NodeError as exc:
+                    self._fail(exc)
+            self._shut_down()
+            error = self._error
+            if error is not None and self._had_error:
+                self.emit("error", error)
+            self.emit("close", self._had_error)
         finally:
-            self._close_handle()
+            self._shut_down()
             self._destroyed = True
             self._unhold()
 
-    def _close_handle(self) -> None:
+    def _shut_down(self) -> None:
+        """Stop the helper tasks, close the descriptor, wake whoever waits on us."""
+        self._open = False
+        for scope in (self._writer_scope, self._timer_scope):
+            if scope is not None:
+                scope.cancel()
         sock = self._sock
         if sock is not None and sock.fileno() != -1:
             notify_closing(sock)
@@ -347,22 +361,31 @@ class Socket(EventEmitter):
             if self._server is not None:
                 self._server._connection_closed(self)
         self._connecting = False
+        self._wake_iterators()
+
+    def _set_write_done(self) -> None:
+        self._write_side_done = True
+        event = self._write_wakeup
+        if event is not None:
+            self._write_wakeup = None
+            event.set()
 
     def _fail(self, error: BaseException) -> None:
         """Record a transmission error and tear the I/O down (destroy(err))."""
-        if self._error is None:
-            self._error = error
-            self._had_error = True
+        if self._destroyed:
+            return
+        self._error = error
+        self._had_error = True
         self._destroyed = True
-        self._io_scope.cancel()
-        self._write_done.set()
+        if self._io_scope is not None:
+            self._io_scope.cancel()
+        self._set_write_done()
 
     def _spawn_awaitable(self, awaitable: Awaitable[object]) -> None:
-        outer = self._outer
-        if outer is not None and not self._destroyed:
-            outer.start_soon(_await, awaitable)
-        else:
-            self._loop.spawn_awaitable(awaitable)
+        # Async listeners run beside the socket's task, in its nursery (for an
+        # accepted socket, the server's: an async connection listener is the
+        # connection's task), and keep the loop alive until they finish.
+        self._loop.spawn_awaitable(awaitable, self._nursery)
 
     # == connecting ================================================================
 
@@ -572,6 +595,9 @@ class Socket(EventEmitter):
             return
         view = self._loop.recv_view
         size = len(view)
+        # After a read that filled the shared buffer the kernel likely holds more:
+        # recv() straight into a new bytes object then, saving the copy out.
+        bulk = False
         while not self._read_done:
             if self._rbuf and (self._flowing or self._iterators):
                 await self._flush_buffered()
@@ -586,11 +612,25 @@ class Socket(EventEmitter):
                 await self._wait_flowing()
                 continue
             if self._short_read:
-                await wait_readable(sock)
+                if self._flowing and not self._iterators:
+                    await wait_readable(sock)
+                else:
+                    # Reading ahead: resume() must be able to wake us to flush.
+                    with trio.CancelScope() as scope:
+                        self._read_wait_scope = scope
+                        await wait_readable(sock)
+                    self._read_wait_scope = None
+                    if scope.cancelled_caught:
+                        continue
             try:
-                n = sock.recv_into(view)
+                if bulk:
+                    data = sock.recv(BULK_READ_SIZE)
+                    n = len(data)
+                else:
+                    n = sock.recv_into(view)
             except BlockingIOError:
                 self._short_read = True
+                bulk = False
                 continue
             except OSError as exc:
                 if exc.errno in (_errno.EBADF, _errno.ENOTSOCK):
@@ -600,15 +640,23 @@ class Socket(EventEmitter):
             if n == 0:
                 self._eof = True
                 continue
-            self._short_read = n < size
-            data = bytes(view[:n])
+            if bulk:
+                self._short_read = n < BULK_READ_SIZE
+                bulk = not self._short_read
+            else:
+                self._short_read = n < size
+                bulk = not self._short_read
+                data = bytes(view[:n])
             self.bytes_read += n
             if self._timeout_ms:
                 self._touch()
             if self._flowing and not self._iterators:
                 await self._deliver(data)
             else:
-                self._rbuf.append(data)
+                rbuf = self._rbuf
+                if rbuf is None:
+                    rbuf = self._rbuf = deque()
+                rbuf.append(data)
                 self._rbuf_len += n
                 self._wake_iterators()
             if not self._short_read:
@@ -674,6 +722,9 @@ class Socket(EventEmitter):
         await event.wait()
 
     def _wake_flow(self) -> None:
+        scope = self._read_wait_scope
+        if scope is not None and self._rbuf:
+            scope.cancel()
         event = self._flow_wakeup
         if event is not None:
             self._flow_wakeup = None
@@ -790,9 +841,12 @@ class Socket(EventEmitter):
             view = memoryview(chunk)[sent:]
         else:
             view = memoryview(chunk)
-        self._wq.append([view, callback])
+        wq = self._wq
+        if wq is None:
+            wq = self._wq = deque()
+        wq.append([view, callback])
         self._wq_len += len(view)
-        if not self._writer_running and self._inner is not None and not self._corked:
+        if not self._writer_running and not self._corked:
             self._start_writer()
         if self._wq_len >= self._hwm:
             self._need_drain = True
@@ -803,43 +857,61 @@ class Socket(EventEmitter):
         self.destroy(error)
 
     def _start_writer(self) -> None:
-        inner = self._inner
-        if inner is not None and not self._writer_running:
+        if self._open and not self._writer_running and self._nursery is not None:
             self._writer_running = True
-            inner.start_soon(self._writer)
+            self._nursery.start_soon(self._writer)
 
     async def _writer(self) -> None:
-        """Drain the write queue into the kernel, then send FIN if end() was called."""
+        """Drain the write queue into the kernel, then send FIN if end() was called.
+
+        Started only when ``write()`` could not hand everything to the kernel, so
+        it waits for writability first; several queued chunks go out in one
+        ``sendmsg`` (writev).
+        """
         sock = self._sock
-        assert sock is not None
         wq = self._wq
-        try:
-            while wq and not self._corked:
-                entry = wq[0]
-                view: memoryview = entry[0]
+        assert sock is not None
+        assert wq is not None
+        with trio.CancelScope() as scope:
+            self._writer_scope = scope
+            try:
                 await wait_writable(sock)
-                try:
-                    sent = sock.send(view)
-                except BlockingIOError:
-                    continue
-                except OSError as exc:
-                    self._fail(_errors.system_error(exc, "write"))
-                    return
-                self._wq_len -= sent
-                if self._timeout_ms:
-                    self._touch()
-                if sent < len(view):
-                    entry[0] = view[sent:]
-                    continue
-                wq.popleft()
-                if entry[1] is not None:
-                    entry[1](None)
-                if not wq and self._need_drain:
-                    self._need_drain = False
-                    await self._emit_awaiting("drain")
-        finally:
-            self._writer_running = False
-        if not wq and self._ending and not self._finished:
+                while wq and not self._corked:
+                    try:
+                        if len(wq) == 1:
+                            sent = sock.send(wq[0][0])
+                        else:
+                            sent = sock.sendmsg([entry[0] for entry in islice(wq, _IOV_MAX)])
+                    except BlockingIOError:
+                        await wait_writable(sock)
+                        continue
+                    except OSError as exc:
+                        self._fail(_errors.system_error(exc, "write"))
+                        return
+                    self._wq_len -= sent
+                    if self._timeout_ms:
+                        self._touch()
+                    while sent:
+                        entry = wq[0]
+                        view: memoryview = entry[0]
+                        if sent < len(view):
+                            entry[0] = view[sent:]
+                            break
+                        sent -= len(view)
+                        wq.popleft()
+                        if entry[1] is not None:
+                            entry[1](None)
+                    if sent:
+                        await wait_writable(sock)  # partial send: the kernel is full
+                    if not wq and self._need_drain:
+                        self._need_drain = False
+                        await self._emit_awaiting("drain")
+            except trio.ClosedResourceError:
+                return
+            finally:
+                self._writer_running = False
+                self._writer_scope = None
+        if not scope.cancelled_caught and not wq and self._ending and not self._finished:
             self._shutdown_write()
 
     def _shutdown_write(self) -> None:
@@ -854,7 +926,7 @@ class Socket(EventEmitter):
 
     def _emit_finish(self) -> None:
         self.emit("finish")
-        self._write_done.set()
+        self._set_write_done()
 
     def cork(self) -> None:
         """Queue writes until ``uncork()``, to send them together."""
@@ -895,9 +967,9 @@ class Socket(EventEmitter):
             return self
         self._ending = True
         self._corked = 0
-        if self._inner is not None and not self._wq and not self._connecting:
+        if self._open and not self._wq:
             self._shutdown_write()
-        elif self._wq and self._inner is not None:
+        elif self._wq:
             self._start_writer()
         return self
 
@@ -936,12 +1008,14 @@ class Socket(EventEmitter):
         if error is not None:
             self._error = error
             self._had_error = True
-        self._write_done.set()
+        self._set_write_done()
         self._wake_flow()
         self._wake_iterators()
-        if self._started:
+        if self._io_scope is not None:
             self._io_scope.cancel()
-        else:
+        # A started socket's task sees the cancelled scope (or, not yet running,
+        # _destroyed) and closes; an unstarted one only has events to emit.
+        if not self._started:
             self._loop.defer(self._emit_destroyed_unstarted)
         return self
 
@@ -1007,7 +1081,7 @@ class Socket(EventEmitter):
                 self.once("timeout", callback)
         self._timeout_ms = ms
         self._touch()
-        if ms and not self._timer_running and self._inner is not None:
+        if ms and not self._timer_running and self._open:
             self._start_timer()
         return self
 
@@ -1024,12 +1098,15 @@ class Socket(EventEmitter):
             event.set()
 
     def _start_timer(self) -> None:
-        inner = self._inner
-        if inner is not None:
+        if self._nursery is not None:
             self._timer_running = True
-            inner.start_soon(self._timer)
+            self._nursery.start_soon(self._timer)
 
     async def _timer(self) -> None:
+        with trio.CancelScope() as self._timer_scope:
+            await self._time_out_when_idle()
+
+    async def _time_out_when_idle(self) -> None:
         try:
             while self._timeout_ms:
                 deadline = self._last_active + self._timeout_ms / 1000
@@ -1042,6 +1119,7 @@ class Socket(EventEmitter):
                 await event.wait()
         finally:
             self._timer_running = False
+            self._timer_scope = None
 
     # == socket options ==============================================================
 
