@@ -102,6 +102,14 @@ class Loop:
         """
         return self._ended
 
+    def check_running(self) -> None:
+        """Raise a clear RuntimeError if the loop has ended (before opening anything)."""
+        if self._ended:
+            raise RuntimeError(
+                "this trionet loop has ended: create handles inside a running "
+                "trionet.run(main) or `async with trionet.open_loop():`"
+            )
+
     def spawn(self, async_fn: Callable[..., Awaitable[object]], *args: object) -> None:
         """Start a task in the loop's nursery (it does not keep the loop alive)."""
         if self._ended:

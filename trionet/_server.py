@@ -143,6 +143,7 @@ class Server(EventEmitter):
         """Start listening: ``(port, host, backlog, cb)``, ``(path, backlog, cb)``,
         ``(handle, backlog, cb)`` or ``(options, cb)``; ``'listening'`` follows."""
         options, callback = normalize_listen(args, kwargs)
+        self._loop.check_running()
         if self._sock is not None:
             raise _errors.server_already_listen()
         if callback is not None:

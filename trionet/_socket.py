@@ -392,6 +392,7 @@ class Socket(EventEmitter):
     def connect(self, *args: Any, **kwargs: Any) -> Socket:
         """Open the connection: ``(options, cb)``, ``(path, cb)`` or ``(port, host, cb)``."""
         options, callback = normalize_connect(args, kwargs)
+        self._loop.check_running()
         if self._started and not self._destroyed:
             raise _errors.NodeError(
                 "ERR_SOCKET_CONNECTION_IN_PROGRESS", "Socket already connecting"
