@@ -918,7 +918,9 @@ class Socket(EventEmitter):
     def _shutdown_write(self) -> None:
         sock = self._sock
         self._finished = True
-        if sock is not None:
+        # With the peer's FIN already read, the socket closes right after 'finish'
+        # and close() sends our FIN: skip the shutdown(2) call.
+        if sock is not None and not self._eof:
             try:
                 sock.shutdown(_stdsocket.SHUT_WR)
             except OSError:
