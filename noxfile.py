@@ -31,3 +31,10 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
     session.install("-e", ".", "mypy")
     session.run("mypy", "--strict", "trionet")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """trionet beside its peers under shared/bench/compare.py; writes docs/performance.md."""
+    session.install("-e", ".", "matplotlib", "uvloop")
+    session.run("python", "bench/run.py", *session.posargs)

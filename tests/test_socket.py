@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import trio
 import trio.lowlevel
+import trio.testing
 
 import trionet
 
@@ -751,3 +752,37 @@ async def test_cork_batches_writes(tmp_path: Path) -> None:
             await ended.wait()
             target.server.close()
     assert b"".join(got) == b"ab"
+
+
+async def test_async_for_on_a_client_before_it_connects(transport: str, tmp_path: Path) -> None:
+    """The iterator waits for the connection, then reads the kernel itself."""
+    payload = os.urandom(500_000)
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            target = await listen(transport, tmp_path, lambda c: c.end(payload))
+            s = trionet.connect(*target.args)
+            got = [chunk async for chunk in s]
+            assert b"".join(got) == payload
+            assert s.bytes_read == len(payload)
+            await next_event(s, "close")
+            target.server.close()
+
+
+async def test_async_for_after_read_ahead_and_with_encoding(tmp_path: Path) -> None:
+    """Bytes read ahead before iteration starts come first; set_encoding applies."""
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            accepted: list[trionet.Socket] = []
+            target = await listen("tcp4", tmp_path, accepted.append)
+            s = trionet.connect(*target.args)
+            await trionet.once(s, "connect")
+            while not accepted:
+                await trionet.once(target.server, "connection")
+            accepted[0].write("héllo ".encode())
+            await trio.testing.wait_all_tasks_blocked(0.01)  # read ahead into its buffer
+            assert s.readable_length == 7
+            s.set_encoding("utf8")
+            accepted[0].end("wörld".encode())
+            text = "".join([chunk async for chunk in s])  # type: ignore[misc]
+            assert text == "héllo wörld"
+            target.server.close()

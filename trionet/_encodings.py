@@ -101,14 +101,25 @@ class _Latin1Decoder:
         return data.decode("latin-1")
 
 
+#: Node decodes 'ascii' by dropping the high bit of every byte.
+_ASCII_TABLE = bytes(i & 0x7F for i in range(256))
+
+
+class _AsciiDecoder:
+    def decode(self, data: bytes, final: bool = False) -> str:
+        return data.translate(_ASCII_TABLE).decode("ascii")
+
+
 def decoder_for(encoding: str) -> Decoder:
     """An incremental decoder for a normalized Node encoding."""
     if encoding == "utf8":
         return codecs.getincrementaldecoder("utf-8")("replace")
     if encoding == "utf16le":
         return codecs.getincrementaldecoder("utf-16-le")("replace")
-    if encoding in ("latin1", "ascii"):
+    if encoding == "latin1":
         return _Latin1Decoder()
+    if encoding == "ascii":
+        return _AsciiDecoder()
     if encoding == "hex":
         return _HexDecoder()
     if encoding in ("base64", "base64url"):

@@ -609,11 +609,17 @@ class Socket(EventEmitter):
                     return
                 await self._wait_flowing()
                 continue
-            if not (self._flowing or self._iterators) and self._rbuf_len >= READ_HIGH_WATER_MARK:
+            if self._iterators:
+                # `async for` reads the kernel itself (no hand-off between tasks);
+                # tell a waiting iterator that the descriptor is free.
+                self._wake_iterators()
+                await self._wait_flowing()
+                continue
+            if not self._flowing and self._rbuf_len >= READ_HIGH_WATER_MARK:
                 await self._wait_flowing()
                 continue
             if self._short_read:
-                if self._flowing and not self._iterators:
+                if self._flowing:
                     await wait_readable(sock)
                 else:
                     # Reading ahead: resume() must be able to wake us to flush.
@@ -651,7 +657,7 @@ class Socket(EventEmitter):
             self.bytes_read += n
             if self._timeout_ms:
                 self._touch()
-            if self._flowing and not self._iterators:
+            if self._flowing:
                 await self._deliver(data)
             else:
                 rbuf = self._rbuf
@@ -702,6 +708,42 @@ class Socket(EventEmitter):
             if not self._short_read:
                 await checkpoint()
 
+    async def _read_for_iterator(self) -> bytes | None:
+        """One read straight from the kernel for ``async for``; None at EOF or on error."""
+        sock = self._sock
+        assert sock is not None
+        view = self._loop.recv_view
+        try:
+            if self._short_read:
+                await wait_readable(sock)
+                n = sock.recv_into(view)
+                data = bytes(view[:n])
+                limit = len(view)
+            else:
+                data = sock.recv(BULK_READ_SIZE)
+                limit = BULK_READ_SIZE
+        except BlockingIOError:
+            self._short_read = True
+            return None
+        except trio.ClosedResourceError:
+            return None
+        except OSError as exc:
+            if exc.errno not in (_errno.EBADF, _errno.ENOTSOCK):
+                self._fail(_errors.system_error(exc, "read"))
+            return None
+        if not data:
+            self._eof = True
+            self._wake_flow()  # the dispatcher emits 'end' and carries on closing
+            return None
+        n = len(data)
+        self._short_read = n < limit
+        self.bytes_read += n
+        if self._timeout_ms:
+            self._touch()
+        if not self._short_read:
+            await checkpoint()
+        return data
+
     async def _deliver(self, data: bytes) -> None:
         if self._decoder is not None:
             text = self._decoder.decode(data)
@@ -724,7 +766,7 @@ class Socket(EventEmitter):
 
     def _wake_flow(self) -> None:
         scope = self._read_wait_scope
-        if scope is not None and self._rbuf:
+        if scope is not None and (self._rbuf or self._iterators):
             scope.cancel()
         event = self._flow_wakeup
         if event is not None:
@@ -1311,24 +1353,31 @@ class _SocketIterator:
             if sock._rbuf:
                 data = sock._rbuf.popleft()
                 sock._rbuf_len -= len(data)
-                if sock._rbuf_len < READ_HIGH_WATER_MARK:
-                    sock._wake_flow()
-                if sock._decoder is not None:
-                    text = sock._decoder.decode(data)
-                    if not text:
-                        continue
-                    return text
-                return data
-            if sock._eof or sock._destroyed or sock._read_done:
+            elif sock._eof or sock._destroyed or sock._read_done:
                 self._detach()
                 if sock._had_error and sock._error is not None:
                     raise sock._error
                 raise StopAsyncIteration
-            sock._wake_flow()
-            event = sock._iter_wakeup
-            if event is None:
-                event = sock._iter_wakeup = trio.Event()
-            await event.wait()
+            elif not sock._open or sock._read_wait_scope is not None:
+                # Not connected yet, or the dispatcher still waits on the
+                # descriptor: it wakes us once it has stepped aside.
+                sock._wake_flow()
+                event = sock._iter_wakeup
+                if event is None:
+                    event = sock._iter_wakeup = trio.Event()
+                await event.wait()
+                continue
+            else:
+                read = await sock._read_for_iterator()
+                if read is None:
+                    continue
+                data = read
+            if sock._decoder is not None:
+                text = sock._decoder.decode(data)
+                if not text:
+                    continue
+                return text
+            return data
 
     def _detach(self) -> None:
         sock = self._socket

@@ -1,0 +1,166 @@
+"""Run shared/bench/compare.py with trionet beside its peers; write docs/performance.md.
+
+usage: python bench/run.py [--quick] [--rounds N] [--out docs]
+
+Two trionet servers take part: `trionet` (Node style: a 'data' listener that
+writes, bench/echo_server.py) and `trionet-async` (trio style: an async
+connection listener doing `async for chunk in sock: sock.write(chunk)`,
+bench/trio_style_echo.py). Both TCP and Unix sockets are measured. Ratios are
+taken against raw trio within each round (compare.py's method), so the
+machine's drift cancels out; absolute figures are only for orientation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+COMPARE = os.path.join(ROOT, "..", "shared", "bench", "compare.py")
+SERVERS = {
+    "trionet": f"{sys.executable} {HERE}/echo_server.py {{where}}",
+    "trionet-async": f"{sys.executable} {HERE}/trio_style_echo.py {{where}}",
+}
+TARGETS = {  # workload: (target ratio to raw trio, what issue #6 asks)
+    "pingpong-100x64B": (1.3, ">= 1.3x raw trio"),
+    "stream-1x64KiB": (1.2, ">= 1.2x raw trio and >= 1.0x Node"),
+    "connect-50x64B": (1.2, ">= 1.2x raw trio"),
+}
+
+
+def run_compare(unix: bool, quick: bool, rounds: int) -> dict:
+    out = tempfile.mktemp(suffix=".json")
+    cmd = [sys.executable, COMPARE, "--json", out]
+    if quick:
+        cmd.append("--quick")
+    if rounds:
+        cmd += ["--rounds", str(rounds)]
+    if unix:
+        cmd.append("--unix")
+    for name, server in SERVERS.items():
+        cmd += ["--server", f"{name}={server}"]
+    table = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    with open(out) as f:
+        data = json.load(f)
+    data["table"] = table
+    return data
+
+
+def plot(results: dict[str, dict], path: str) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    workloads = ["pingpong-1x64B", "pingpong-100x64B", "stream-1x64KiB", "connect-50x64B"]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    for ax, (transport, data) in zip(axes, results.items(), strict=True):
+        ratios = data["ratios"]
+        names = [n for n in ratios if n != "trio"]
+        width = 0.8 / max(len(names), 1)
+        for i, name in enumerate(names):
+            xs = [w + i * width for w in range(len(workloads))]
+            ax.bar(xs, [ratios[name].get(w, 0) for w in workloads], width, label=name)
+        ax.axhline(1.0, color="black", linewidth=0.8)
+        ax.set_xticks([w + 0.4 - width / 2 for w in range(len(workloads))])
+        ax.set_xticklabels(workloads, rotation=15, fontsize=8)
+        ax.set_title(f"{transport}: throughput / raw trio (same round)")
+    axes[0].set_ylabel("ratio to raw trio")
+    axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return True
+
+
+def verdicts(data: dict) -> list[str]:
+    lines = []
+    ratios = data["ratios"]
+    for workload, (target, text) in TARGETS.items():
+        for name in SERVERS:
+            got = ratios.get(name, {}).get(workload)
+            if got is None:
+                continue
+            ok = got >= target
+            if workload.startswith("stream") and "node" in ratios:
+                ok = ok and got >= ratios["node"].get(workload, 0)
+            lines.append(
+                f"| {workload} | {name} | {got:.2f}x | {text} | {'met' if ok else 'NOT met'} |"
+            )
+    hold = {n: r.get("hold") for n, r in ratios.items()}
+    node_hold = data["results"].get("node", {}).get("hold")
+    if node_hold:
+        node_kib = sorted(x["kib_per_conn"] for x in node_hold)[len(node_hold) // 2]
+        for name in SERVERS:
+            runs = data["results"].get(name, {}).get("hold")
+            if runs:
+                kib = sorted(x["kib_per_conn"] for x in runs)[len(runs) // 2]
+                ok = kib <= 0.8 * node_kib
+                lines.append(
+                    f"| idle memory | {name} | {kib:.1f} KiB/conn (Node {node_kib:.1f}) "
+                    f"| <= 0.8x Node | {'met' if ok else 'NOT met'} |"
+                )
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--rounds", type=int, default=0)
+    ap.add_argument("--out", default=os.path.join(ROOT, "docs"))
+    a = ap.parse_args()
+    results = {}
+    for transport, unix in (("TCP", False), ("Unix", True)):
+        print(f"# measuring over {transport} ...", file=sys.stderr, flush=True)
+        results[transport] = run_compare(unix, a.quick, a.rounds)
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "performance.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    has_plot = plot(results, os.path.join(a.out, "performance.png"))
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Performance",
+        "",
+        "Measured with `nox -s bench` (which runs `python bench/run.py`): the shared",
+        "yardstick `shared/bench/compare.py` runs a C load generator against echo servers",
+        "side by side — a C epoll server (the machine's ceiling), Node, raw trio streams,",
+        "asyncio streams and Protocol, uvloop — and trionet twice: `trionet` (Node style,",
+        "`bench/echo_server.py`) and `trionet-async` (trio style, `async for` in an async",
+        "connection listener, `bench/trio_style_echo.py`).",
+        "",
+        "The machines are noisy by a factor of two from minute to minute: only the ratios",
+        "(bold, median over rounds of server / raw trio *within the same round*) mean",
+        "anything; absolute figures are for orientation.",
+        "",
+        f"Run: {when}, {platform.python_implementation()} {platform.python_version()}, "
+        f"{'quick (1 s per workload)' if a.quick else '3 rounds of 3 s'}.",
+        "",
+    ]
+    if has_plot:
+        lines += ["![throughput relative to raw trio](performance.png)", ""]
+    for transport, data in results.items():
+        lines += [f"## {transport}", "", data["table"].strip(), ""]
+    lines += [
+        "## Targets (issue #6)",
+        "",
+        "| workload | server | ratio | target | |",
+        "|---|---|---|---|---|",
+    ]
+    for transport, data in results.items():
+        lines += [line.replace("| ", f"| {transport} ", 1) for line in verdicts(data)]
+    lines.append("")
+    with open(os.path.join(a.out, "performance.md"), "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
