@@ -95,7 +95,6 @@ def verdicts(data: dict) -> list[str]:
             lines.append(
                 f"| {workload} | {name} | {got:.2f}x | {text} | {'met' if ok else 'NOT met'} |"
             )
-    hold = {n: r.get("hold") for n, r in ratios.items()}
     node_hold = data["results"].get("node", {}).get("hold")
     if node_hold:
         node_kib = sorted(x["kib_per_conn"] for x in node_hold)[len(node_hold) // 2]
