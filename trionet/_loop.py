@@ -26,6 +26,8 @@ from typing import Any, NoReturn, TypeVar
 
 import trio
 
+from ._poller import Poller
+
 __all__ = ["Loop", "current_loop", "open_loop", "run"]
 
 T = TypeVar("T")
@@ -58,6 +60,7 @@ class Loop:
         "_queue",
         "_refs",
         "_tick_wakeup",
+        "poller",
         "recv_buffer",
         "recv_view",
     )
@@ -71,6 +74,9 @@ class Loop:
         self._idle = trio.Event()
         self.recv_buffer = bytearray(RECV_BUFFER_SIZE)
         self.recv_view = memoryview(self.recv_buffer)
+        #: The edge-triggered poller of the loop's connection sockets.
+        self.poller = Poller()
+        nursery.start_soon(self.poller.run)
 
     # -- nextTick -------------------------------------------------------------
 

@@ -65,6 +65,13 @@ _IGNORED_ACCEPT_ERRNOS = frozenset(
 #: Out of descriptors or memory: back off and retry (trio's serve_listeners sleeps 100 ms).
 _CAPACITY_ERRNOS = frozenset({_errno.EMFILE, _errno.ENFILE, _errno.ENOMEM, _errno.ENOBUFS})
 ACCEPT_BACKOFF_SECONDS = 0.1
+_INT_MAX = 2**31 - 1
+
+
+def _clamp_backlog(backlog: int) -> int:
+    """listen(2) takes a C int; Node passes any number and the kernel caps it at
+    somaxconn. Python raises OverflowError past INT_MAX (and would leak the socket)."""
+    return max(0, min(backlog, _INT_MAX))
 
 
 class Server(EventEmitter):
@@ -146,6 +153,11 @@ class Server(EventEmitter):
         self._loop.check_running()
         if self._sock is not None:
             raise _errors.server_already_listen()
+        path = options.path
+        if path is not None and not path.startswith("\0") and "\0" in path:
+            # The kernel would bind the path up to the NUL (Node 20 does: another
+            # file); a leading NUL is a Linux abstract socket name, and valid.
+            raise _errors.invalid_arg_value("path", path, "must be a string without null bytes")
         if callback is not None:
             self.once("listening", callback)
         self._closing = False
@@ -171,9 +183,11 @@ class Server(EventEmitter):
             infos = await trio.socket.getaddrinfo(
                 options.host, options.port, 0, _stdsocket.SOCK_STREAM, 0, _stdsocket.AI_PASSIVE
             )
-        except _stdsocket.gaierror as exc:
+        except (_stdsocket.gaierror, UnicodeError) as exc:
+            # A name the IDNA codec refuses cannot exist: ENOTFOUND, as Node says.
+            code = exc if isinstance(exc, _stdsocket.gaierror) else _stdsocket.EAI_NONAME
             if listen_id == self._listen_id:
-                self._emit_listen_error(_errors.dns_error(exc, "getaddrinfo", options.host))
+                self._emit_listen_error(_errors.dns_error(code, "getaddrinfo", options.host))
             return
         if listen_id != self._listen_id:
             return  # close() or another listen() came first (Node's _listeningId check)
@@ -213,7 +227,7 @@ class Server(EventEmitter):
             raise _errors.system_error(exc, "listen") from None
         try:
             sock.setblocking(False)
-            sock.listen(options.backlog)
+            sock.listen(_clamp_backlog(options.backlog))
         except OSError as exc:
             sock.close()
             raise _errors.system_error(exc, "listen") from None
@@ -242,7 +256,7 @@ class Server(EventEmitter):
             if family == _stdsocket.AF_INET6:
                 sock.setsockopt(_stdsocket.IPPROTO_IPV6, _stdsocket.IPV6_V6ONLY, int(v6only))
             sock.bind((address, port))
-            sock.listen(options.backlog)
+            sock.listen(_clamp_backlog(options.backlog))
             sock.setblocking(False)
         except OSError as exc:
             sock.close()
@@ -261,7 +275,21 @@ class Server(EventEmitter):
                 # libuv's uv_pipe_bind reports ENOENT as EACCES ("for compatibility
                 # with Windows"), so Node says EACCES for a missing directory.
                 exc = OSError(_errno.EACCES, os.strerror(_errno.EACCES))
+            elif exc.errno is None:
+                # Python's "AF_UNIX path too long" (longer than sun_path, 108 bytes
+                # on Linux) has no errno. Node 20 silently truncates the path and
+                # binds another file; Node 23 (UV_PIPE_NO_TRUNCATE) fails with EINVAL.
+                exc = OSError(_errno.EINVAL, os.strerror(_errno.EINVAL))
             raise _errors.system_error(exc, "listen", path) from None
+        if path.startswith("\0"):
+            # A Linux abstract socket: no file, so no mode to set and nothing to unlink.
+            try:
+                sock.listen(_clamp_backlog(options.backlog))
+                sock.setblocking(False)
+            except OSError as exc:
+                sock.close()
+                raise _errors.system_error(exc, "listen", path) from None
+            return sock
         try:
             info = os.stat(path)
             self._unix_path = path
@@ -273,7 +301,7 @@ class Server(EventEmitter):
                 mode |= 0o222
             if mode:
                 os.chmod(path, stat.S_IMODE(info.st_mode) | mode)
-            sock.listen(options.backlog)
+            sock.listen(_clamp_backlog(options.backlog))
             sock.setblocking(False)
         except OSError as exc:
             self._unlink_unix_path()

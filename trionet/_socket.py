@@ -43,7 +43,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import trio
-from trio.lowlevel import checkpoint, notify_closing, wait_readable, wait_writable
+from trio.lowlevel import checkpoint, wait_writable
 
 from . import _errors, _validate
 from ._addresses import is_ip, sockaddr_to_address
@@ -115,6 +115,7 @@ class Socket(EventEmitter):
     """A TCP or IPC (Unix socket) stream, with Node's ``net.Socket`` API."""
 
     __slots__ = (
+        "_adopted",
         "_allow_half_open",
         "_connecting",
         "_corked",
@@ -143,6 +144,7 @@ class Socket(EventEmitter):
         "_paused",
         "_peer",
         "_pipes",
+        "_poller",
         "_rbuf",
         "_rbuf_len",
         "_read_done",
@@ -186,6 +188,8 @@ class Socket(EventEmitter):
             readable = options.get("readable", readable)
             writable = options.get("writable", writable)
         self._loop: Loop = current_loop()
+        self._poller = self._loop.poller
+        self._adopted = False
         self._allow_half_open = _validate.validate_boolean(
             allow_half_open, "options.allow_half_open"
         )
@@ -258,6 +262,7 @@ class Socket(EventEmitter):
             raise _errors.invalid_fd_type("UNKNOWN")
         sock.setblocking(False)
         self._sock = sock
+        self._adopted = True
         self._readable = bool(readable)
         self._writable = bool(writable)
         if not self._readable:
@@ -356,7 +361,9 @@ class Socket(EventEmitter):
                 scope.cancel()
         sock = self._sock
         if sock is not None and sock.fileno() != -1:
-            notify_closing(sock)
+            # Wake any task waiting on it; an adopted descriptor may be duplicated
+            # elsewhere, so close() alone would not take it out of the epoll set.
+            self._poller.forget(sock.fileno(), unregister=self._adopted)
             sock.close()
             if self._server is not None:
                 self._server._connection_closed(self)
@@ -540,8 +547,10 @@ class Socket(EventEmitter):
                     entry = (str(info[4][0]), 6 if info[0] == _stdsocket.AF_INET6 else 4)
                     if entry not in found:
                         found.append(entry)
-        except _stdsocket.gaierror as exc:
-            error = _errors.dns_error(exc, "getaddrinfo", host)
+        except (_stdsocket.gaierror, UnicodeError) as exc:
+            # A name the IDNA codec refuses cannot exist: ENOTFOUND, as Node says.
+            code = exc if isinstance(exc, _stdsocket.gaierror) else _stdsocket.EAI_NONAME
+            error = _errors.dns_error(code, "getaddrinfo", host)
             self.emit("lookup", error, None, None, host)
             raise error from None
         if not found:
@@ -620,12 +629,12 @@ class Socket(EventEmitter):
                 continue
             if self._short_read:
                 if self._flowing:
-                    await wait_readable(sock)
+                    await self._poller.wait_readable(sock.fileno())
                 else:
                     # Reading ahead: resume() must be able to wake us to flush.
                     with trio.CancelScope() as scope:
                         self._read_wait_scope = scope
-                        await wait_readable(sock)
+                        await self._poller.wait_readable(sock.fileno())
                     self._read_wait_scope = None
                     if scope.cancelled_caught:
                         continue
@@ -681,7 +690,7 @@ class Socket(EventEmitter):
                 await self._wait_flowing()
                 continue
             if self._short_read:
-                await wait_readable(sock)
+                await self._poller.wait_readable(sock.fileno())
             buf = buffer() if callable(buffer) else buffer
             try:
                 n = sock.recv_into(buf)
@@ -715,7 +724,7 @@ class Socket(EventEmitter):
         view = self._loop.recv_view
         try:
             if self._short_read:
-                await wait_readable(sock)
+                await self._poller.wait_readable(sock.fileno())
                 n = sock.recv_into(view)
                 data = bytes(view[:n])
                 limit = len(view)
@@ -918,7 +927,7 @@ class Socket(EventEmitter):
         with trio.CancelScope() as scope:
             self._writer_scope = scope
             try:
-                await wait_writable(sock)
+                await self._poller.wait_writable(sock.fileno())
                 while wq and not self._corked:
                     try:
                         if len(wq) == 1:
@@ -926,7 +935,7 @@ class Socket(EventEmitter):
                         else:
                             sent = sock.sendmsg([entry[0] for entry in islice(wq, _IOV_MAX)])
                     except BlockingIOError:
-                        await wait_writable(sock)
+                        await self._poller.wait_writable(sock.fileno())
                         continue
                     except OSError as exc:
                         self._fail(_errors.system_error(exc, "write"))
@@ -945,7 +954,9 @@ class Socket(EventEmitter):
                         if entry[1] is not None:
                             entry[1](None)
                     if sent:
-                        await wait_writable(sock)  # partial send: the kernel is full
+                        await self._poller.wait_writable(
+                            sock.fileno()
+                        )  # partial send: the kernel is full
                     if not wq and self._need_drain:
                         self._need_drain = False
                         await self._emit_awaiting("drain")
