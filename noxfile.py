@@ -1,21 +1,25 @@
-"""nox sessions: tests, lint, typecheck (all run by a bare ``nox``)."""
+"""nox sessions: tests, lint, typecheck, conformance (all run by a bare ``nox``)."""
 
 from __future__ import annotations
+
+import os
+import shutil
 
 import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.sessions = ["lint", "typecheck", "tests", "conformance"]
 
-LINT_PATHS = ["trionet", "tests", "examples", "noxfile.py"]
+LINT_PATHS = ["trionet", "tests", "examples", "bench", "noxfile.py"]
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite on real loopback sockets (pytest + pytest-trio)."""
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    # tests/conformance runs in its own session (it needs node).
+    session.run("pytest", "--ignore=tests/conformance", *session.posargs)
 
 
 @nox.session
@@ -38,3 +42,31 @@ def bench(session: nox.Session) -> None:
     """trionet beside its peers under shared/bench/compare.py; writes docs/performance.md."""
     session.install("-e", ".", "matplotlib", "uvloop")
     session.run("python", "bench/run.py", *session.posargs)
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """Every scenario in tests/conformance run under node and under trionet; traces compared."""
+    if shutil.which("node") is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            session.error("node is required for the conformance suite on CI")
+        session.skip("node is not installed")
+    session.install("-e", ".[test]")
+    session.run("pytest", "tests/conformance", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def stress(session: nox.Session) -> None:
+    """Long reliability variants (tests/stress/): floods of 10 000 connections, 100 000
+    cycles, 1 GiB through a slow reader, 16 MiB integrity. Not part of a bare ``nox``."""
+    session.install("-e", ".[test]")
+    session.run(
+        "pytest",
+        "tests/stress",
+        "-p",
+        "no:cacheprovider",
+        "-s",
+        "--timeout=900",
+        *session.posargs,
+        env={"TRIONET_STRESS": "1"},
+    )
