@@ -180,11 +180,6 @@ def test_listen(args: list[Any], kwargs: dict[str, Any]) -> None:
     run_case(body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in _options.py: _backlog() does int(float('inf')): OverflowError escapes "
-    "listen(); Node listens (backlog Infinity, -Infinity and NaN all work)",
-)
 @pytest.mark.parametrize("backlog", [math.inf, -math.inf])
 def test_listen_infinite_backlog(backlog: float) -> None:
     async def body() -> None:

@@ -117,10 +117,11 @@ def _optional_bool(merged: Mapping[str, Any], key: str) -> bool:
 
 
 def _backlog(value: object) -> int:
+    """Node's ``toNumber(backlog) || 511``, clamped to listen(2)'s C int."""
     number = _to_number(value)
     if not number or number != number:
         return DEFAULT_BACKLOG
-    return int(number)
+    return int(min(max(number, 0), 2**31 - 1))
 
 
 def normalize_listen(

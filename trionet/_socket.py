@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import errno as _errno
 import inspect
+import os
 import socket as _stdsocket
 import struct
 from collections import deque
@@ -443,6 +444,8 @@ class Socket(EventEmitter):
                 # A full Unix backlog answers EAGAIN instead of queueing: retry.
                 await trio.sleep(0.005)
             except OSError as exc:
+                if exc.errno is None:  # "AF_UNIX path too long" carries no errno
+                    exc = OSError(_errno.EINVAL, os.strerror(_errno.EINVAL))
                 raise _errors.system_error(exc, "connect", path) from None
 
     async def _connect_tcp(self, options: ConnectOptions) -> None:
@@ -784,7 +787,9 @@ class Socket(EventEmitter):
 
     async def _emit_end(self) -> None:
         self._read_done = True
-        if self._emitted_end:
+        if self._emitted_end or self._destroyed:
+            # A reset seen first by the writer can make the next read return 0:
+            # after an error there is no 'end', only 'error' and 'close' (as Node).
             return
         self._emitted_end = True
         if self._decoder is not None:
@@ -924,6 +929,10 @@ class Socket(EventEmitter):
         wq = self._wq
         assert sock is not None
         assert wq is not None
+        if not self._open or self._destroyed:
+            # The socket closed between write() starting us and our first step.
+            self._writer_running = False
+            return
         with trio.CancelScope() as scope:
             self._writer_scope = scope
             try:
