@@ -91,6 +91,16 @@ class _Base64Decoder:
         return base64.b64encode(data[:cut]).decode()
 
 
+class _Utf16Decoder:
+    """UTF-16LE; as Node's StringDecoder, an odd trailing byte at the end is dropped."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-16-le")("replace")
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        return self._decoder.decode(data, final=False)
+
+
 class _HexDecoder:
     def decode(self, data: bytes, final: bool = False) -> str:
         return data.hex()
@@ -115,7 +125,7 @@ def decoder_for(encoding: str) -> Decoder:
     if encoding == "utf8":
         return codecs.getincrementaldecoder("utf-8")("replace")
     if encoding == "utf16le":
-        return codecs.getincrementaldecoder("utf-16-le")("replace")
+        return _Utf16Decoder()
     if encoding == "latin1":
         return _Latin1Decoder()
     if encoding == "ascii":

@@ -183,7 +183,7 @@ def normalize_listen(
         port = _validate.validate_port(port, "options.port")
         host = merged.get("host")
         if host is not None:
-            host = _validate.validate_string(host, "options.host") or None
+            host = _validate.validate_string(host, "hostname") or None
         return ListenOptions(port=port, host=host, backlog=backlog, **flags), callback
     if not path or not _is_pipe_name(path):
         raise _errors.invalid_arg_value("options", dict(merged))
@@ -270,12 +270,12 @@ def normalize_connect(
     if host is None:
         host = "localhost"
     else:
-        host = _validate.validate_string(host, "options.host") or "localhost"
+        host = _validate.validate_string(host, "hostname") or "localhost"
     port = merged.get("port")
     if port is None:
-        raise _errors.invalid_arg_type("options.port", ["string", "number"], None)
+        raise _errors.missing_args(["options", "port", "path"])
     if not isinstance(port, int | float | str) or isinstance(port, bool):
-        raise _errors.invalid_arg_type("options.port", ["string", "number"], port)
+        raise _errors.invalid_arg_type("options.port", ["number", "string"], port)
     port = _validate.validate_port(port, "Port")
     local_address = merged.get("local_address")
     if local_address is not None:

@@ -82,7 +82,7 @@ def _writer_chunk(data: object, encoding: str | None, name: str = "chunk") -> by
         return encode(data, enc)
     if isinstance(data, bytearray | memoryview):
         return bytes(data)
-    raise _errors.invalid_arg_type(name, ["string", "Buffer", "Uint8Array"], data)
+    raise _errors.invalid_arg_type(name, ["string", "Buffer", "TypedArray", "DataView"], data)
 
 
 def _interleave_families(addresses: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -126,6 +126,7 @@ class Socket(EventEmitter):
         "_ending",
         "_eof",
         "_error",
+        "_finish_emitted",
         "_finished",
         "_flow_wakeup",
         "_flowing",
@@ -140,6 +141,7 @@ class Socket(EventEmitter):
         "_loop",
         "_need_drain",
         "_nursery",
+        "_on_finished",
         "_on_read",
         "_open",
         "_paused",
@@ -230,6 +232,8 @@ class Socket(EventEmitter):
         self._corked = 0
         self._ending = False
         self._finished = False
+        self._finish_emitted = False
+        self._on_finished: list[Callable[..., object]] = []
         self._write_side_done = False
         self._write_wakeup: trio.Event | None = None
         self._hwm = WRITE_HIGH_WATER_MARK
@@ -345,10 +349,9 @@ class Socket(EventEmitter):
                 except _errors.NodeError as exc:
                     self._fail(exc)
             self._shut_down()
-            error = self._error
-            if error is not None and self._had_error:
-                self.emit("error", error)
-            self.emit("close", self._had_error)
+            # As Node's handle-close callback: after what this step queued (a write
+            # callback's error, the server's 'close' once its last connection went).
+            self._loop.defer(self._emit_error_and_close)
         finally:
             self._shut_down()
             self._destroyed = True
@@ -987,10 +990,17 @@ class Socket(EventEmitter):
                 sock.shutdown(_stdsocket.SHUT_WR)
             except OSError:
                 pass  # the peer is gone already; the read side reports it
-        self._loop.defer(self._emit_finish)
+        # Node emits 'finish' when the shutdown request completes, after the
+        # callbacks queued in this step (a write-after-end error, say): two hops.
+        self._loop.defer(self._loop.defer, self._emit_finish)
 
     def _emit_finish(self) -> None:
-        self.emit("finish")
+        if not self._destroyed:
+            self._finish_emitted = True
+            callbacks, self._on_finished = self._on_finished, []
+            for callback in callbacks:
+                callback(None)
+            self.emit("finish")
         self._set_write_done()
 
     def cork(self) -> None:
@@ -1024,10 +1034,18 @@ class Socket(EventEmitter):
             if not self._ending and not self._destroyed:
                 self._send_or_queue(chunk, None)
         if callback is not None:
-            if self._finished:
-                self._loop.defer(callback)
+            if self._finish_emitted:
+                self._loop.defer(
+                    callback,
+                    _errors.NodeError(
+                        "ERR_STREAM_ALREADY_FINISHED", "Cannot call end after a stream was finished"
+                    ),
+                )
+            elif self._destroyed:
+                self._loop.defer(callback, self._error or _errors.stream_destroyed("end"))
             else:
-                self.once("finish", callback)
+                # Node 20: end() callbacks run before the 'finish' listeners.
+                self._on_finished.append(callback)
         if self._ending or self._destroyed:
             return self
         self._ending = True
@@ -1085,8 +1103,15 @@ class Socket(EventEmitter):
         return self
 
     def _emit_destroyed_unstarted(self) -> None:
-        if self._error is not None:
-            self.emit("error", self._error)
+        self._emit_error_and_close()
+
+    def _emit_error_and_close(self) -> None:
+        callbacks, self._on_finished = self._on_finished, []
+        for callback in callbacks:  # end() callbacks of a stream that never finished
+            callback(self._error or _errors.stream_destroyed("end"))
+        error = self._error
+        if error is not None and self._had_error:
+            self.emit("error", error)
         self.emit("close", self._had_error)
 
     def reset_and_destroy(self) -> Socket:

@@ -34,7 +34,7 @@ from typing import Any, NoReturn
 
 import trio
 
-from . import _loop
+from . import _loop, _validate
 from ._errors import NodeError
 from ._events import once
 from ._server import Server, create_server
@@ -256,6 +256,9 @@ def cmd_forward(args: argparse.Namespace) -> None:
     """``trionet forward LISTEN TARGET``: a port forwarder built on ``pipe()``."""
     listen = parse_address(args.listen)
     target = parse_address(args.target, default_host="localhost")
+    if "port" in target:
+        # Checked now, not at the first connection: Node's message for connect().
+        _validate.validate_port(target["port"], allow_zero=False)
 
     def main() -> Server:
         # allow_half_open: a client's FIN is passed on, and the answer still comes back.
@@ -292,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     connect = sub.add_parser(
         "connect",
+        usage="%(prog)s [-h] HOST PORT\n       %(prog)s [-h] --path PATH",
         help="connect stdin and stdout to a server, like nc",
         description=(
             "Send stdin to the server and print what it sends. At stdin's EOF the "
@@ -301,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     connect.add_argument("target", metavar="HOST PORT", nargs="*", help="where to connect")
     connect.add_argument("--path", help="connect to a Unix socket instead")
+    connect.set_defaults(subparser=connect)  # for its usage line in errors
 
     forward = sub.add_parser(
         "forward",
@@ -345,12 +350,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     command: str = args.command
     try:
-        if command == "echo":
-            cmd_echo(args)
-        elif command == "connect":
-            cmd_connect(args, parser)
-        else:
-            cmd_forward(args)
+        try:
+            _run_command(command, args)
+        except BaseExceptionGroup as group:
+            raise _sole_leaf(group) from None
     except (NodeError, CliError) as exc:
         _fail(_error_line(command, exc), EXIT_ERROR)
     except OSError as exc:
@@ -362,6 +365,23 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise SystemExit(EXIT_INTERRUPTED) from None
         raise
     raise SystemExit(0)
+
+
+def _run_command(command: str, args: argparse.Namespace) -> None:
+    if command == "echo":
+        cmd_echo(args)
+    elif command == "connect":
+        cmd_connect(args, args.subparser)
+    else:
+        cmd_forward(args)
+
+
+def _sole_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The one exception inside nested single-member groups, else the group itself."""
+    exc: BaseException = group
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
 
 
 def _quiet_broken_pipe() -> NoReturn:

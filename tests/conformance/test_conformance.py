@@ -30,42 +30,7 @@ NODE = shutil.which("node")
 SCENARIOS = sorted(p.stem for p in NODE_DIR.glob("*.js") if not p.name.startswith("_"))
 
 #: Divergences that look like trionet bugs: scenario -> what differs.
-XFAIL: dict[str, str] = {
-    "args_host": (
-        "a non-string host says 'The \"options.host\" property must be of type string'; "
-        "Node (dns.lookup's check) says 'The \"hostname\" argument must be of type string'"
-    ),
-    "args_connect_options": (
-        "connect({}) and connect({port: undefined}) raise ERR_INVALID_ARG_TYPE, Node "
-        "ERR_MISSING_ARGS; the port type message lists 'string or number', Node "
-        "'number or string'"
-    ),
-    "args_write_chunk": (
-        "the chunk type message says 'Buffer or Uint8Array' (Node v12); Node v20 says "
-        "'Buffer, TypedArray, or DataView'"
-    ),
-    "end_data_cb": (
-        "end(cb) runs cb as a once('finish') listener, after earlier 'finish' listeners "
-        "(Node 20 runs it before them); end(cb) after close gets None, Node "
-        "ERR_STREAM_ALREADY_FINISHED"
-    ),
-    "server_close_live": (
-        "server 'close' and the close() callback come after the last connection's "
-        "'close'; Node emits them first (nextTick after the handle is released)"
-    ),
-    "set_encoding_edge": (
-        "utf16le/ucs2 decoding emits U+FFFD for an odd trailing byte at 'end'; "
-        "Node's StringDecoder drops it"
-    ),
-    "write_after_end": (
-        "write() after end() still lets 'finish' be emitted before the "
-        "ERR_STREAM_WRITE_AFTER_END 'error'; Node emits no 'finish'"
-    ),
-    "write_after_destroy": (
-        "the write-after-destroy callback (ERR_STREAM_DESTROYED) runs after 'close' in "
-        "about a third of runs (trio's task order decides); Node always runs it first"
-    ),
-}
+XFAIL: dict[str, str] = {}
 
 
 def _params() -> list[object]:
