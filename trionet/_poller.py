@@ -21,6 +21,7 @@ Waits are cancellable like trio's (the abort drops the waiter), and
 from __future__ import annotations
 
 import select
+from functools import partial
 from typing import TYPE_CHECKING
 
 import outcome
@@ -30,7 +31,7 @@ from trio.lowlevel import Abort, Task, current_task, reschedule, wait_task_resch
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["Poller"]
+__all__ = ["Poller", "Wakeup"]
 
 _READ_EVENTS = select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR
 _WRITE_EVENTS = select.EPOLLOUT | select.EPOLLHUP | select.EPOLLERR
@@ -130,12 +131,7 @@ class Poller:
         if fd in waiters:
             raise trio.BusyResourceError("another task is already waiting on this socket")
         waiters[fd] = current_task()
-
-        def abort(_: Callable[[], BaseException]) -> Abort:
-            del waiters[fd]
-            return Abort.SUCCEEDED
-
-        await wait_task_rescheduled(abort)
+        await wait_task_rescheduled(partial(_abort_wait, waiters, fd))
 
     def forget(self, fd: int, *, unregister: bool = False) -> None:
         """Before ``fd`` is closed: wake its waiters with ClosedResourceError, drop it.
@@ -157,3 +153,45 @@ class Poller:
                     self._epoll.unregister(fd)
                 except OSError:
                     pass
+
+
+def _abort_wait(waiters: dict[int, Task], fd: int, _: Callable[[], BaseException]) -> Abort:
+    del waiters[fd]
+    return Abort.SUCCEEDED
+
+
+class Wakeup:
+    """A one-shot event for a single waiting task: ``trio.Event`` without its
+    ParkingLot (an OrderedDict), which idle sockets would each hold."""
+
+    __slots__ = ("_is_set", "_task")
+
+    def __init__(self) -> None:
+        self._is_set = False
+        self._task: Task | None = None
+
+    def set(self) -> None:
+        """Wake the waiting task (now or when it waits)."""
+        self._is_set = True
+        task = self._task
+        if task is not None:
+            self._task = None
+            reschedule(task)
+
+    def is_set(self) -> bool:
+        """Whether ``set()`` was called."""
+        return self._is_set
+
+    async def wait(self) -> None:
+        """Until ``set()`` (a checkpoint; cancellable; one waiter at a time)."""
+        if self._is_set:
+            await trio.lowlevel.checkpoint()
+            return
+        if self._task is not None:
+            raise trio.BusyResourceError("another task is already waiting on this wakeup")
+        self._task = current_task()
+        await wait_task_rescheduled(self._abort)
+
+    def _abort(self, _: Callable[[], BaseException]) -> Abort:
+        self._task = None
+        return Abort.SUCCEEDED

@@ -52,6 +52,7 @@ from ._encodings import Decoder, decoder_for, encode, normalize_encoding
 from ._events import EventEmitter
 from ._loop import Loop, current_loop
 from ._options import ConnectOptions, normalize_connect
+from ._poller import Wakeup
 
 if TYPE_CHECKING:
     from ._server import Server
@@ -212,7 +213,7 @@ class Socket(EventEmitter):
         self._readable = True
         self._flowing: bool | None = None
         self._paused = False
-        self._flow_wakeup: trio.Event | None = None
+        self._flow_wakeup: Wakeup | None = None
         self._read_wait_scope: trio.CancelScope | None = None
         self._rbuf: deque[bytes] | None = None
         self._rbuf_len = 0
@@ -222,7 +223,7 @@ class Socket(EventEmitter):
         self._short_read = False
         self._decoder: Decoder | None = None
         self._iterators = 0
-        self._iter_wakeup: trio.Event | None = None
+        self._iter_wakeup: Wakeup | None = None
         # writable side
         self._writable = True
         self._wq: deque[list[Any]] | None = None  # [memoryview, callback or None]
@@ -235,7 +236,7 @@ class Socket(EventEmitter):
         self._finish_emitted = False
         self._on_finished: list[Callable[..., object]] = []
         self._write_side_done = False
-        self._write_wakeup: trio.Event | None = None
+        self._write_wakeup: Wakeup | None = None
         self._hwm = WRITE_HIGH_WATER_MARK
         self._on_read: tuple[Any, Callable[..., object]] | None = None
         self._pipes: tuple[_Pipe, ...] = ()
@@ -243,11 +244,12 @@ class Socket(EventEmitter):
         # timers, liveness, addresses
         self._timeout_ms = 0.0
         self._last_active = 0.0
-        self._timeout_wakeup: trio.Event | None = None
+        self._timeout_wakeup: Wakeup | None = None
         self._timer_running = False
         self._ref = True
         self._held = False
-        self._peer: dict[str, Any] | None = None
+        # Node's address dict, or accept()'s raw sockaddr until first asked for.
+        self._peer: dict[str, Any] | tuple[Any, ...] | None = None
         self._local: dict[str, Any] | None = None
         self.bytes_read = 0
         self.bytes_written = 0
@@ -285,7 +287,7 @@ class Socket(EventEmitter):
         if sock.family != _stdsocket.AF_UNIX:
             # accept() told us the peer: no getpeername() later, and it stays known
             # after the connection is gone (Node caches it on first use).
-            self._peer = sockaddr_to_address(sock.family, peer)
+            self._peer = peer
         self._server = server
         if server._pause_on_connect:
             self._paused = True
@@ -344,7 +346,7 @@ class Socket(EventEmitter):
                     self._after_open()
                     await self._dispatch()
                     if not self._write_side_done:
-                        event = self._write_wakeup = trio.Event()
+                        event = self._write_wakeup = Wakeup()
                         await event.wait()
                 except _errors.NodeError as exc:
                     self._fail(exc)
@@ -776,7 +778,7 @@ class Socket(EventEmitter):
             await self._wait_flowing()
 
     async def _wait_flowing(self) -> None:
-        event = self._flow_wakeup = trio.Event()
+        event = self._flow_wakeup = Wakeup()
         await event.wait()
 
     def _wake_flow(self) -> None:
@@ -1205,7 +1207,7 @@ class Socket(EventEmitter):
                     continue
                 await self._emit_awaiting("timeout")
                 # Fired: wait for activity to re-arm, as Node's timer.refresh() does.
-                event = self._timeout_wakeup = trio.Event()
+                event = self._timeout_wakeup = Wakeup()
                 await event.wait()
         finally:
             self._timer_running = False
@@ -1249,17 +1251,22 @@ class Socket(EventEmitter):
         return dict(self._local)
 
     def _peername(self) -> dict[str, Any]:
-        if self._peer is None:
+        peer = self._peer
+        if isinstance(peer, tuple):
+            sock = self._sock
+            family = _stdsocket.AF_INET6 if len(peer) == 4 else _stdsocket.AF_INET
+            peer = self._peer = sockaddr_to_address(sock.family if sock else family, peer)
+        if peer is None:
             sock = self._sock
             if sock is None or sock.fileno() == -1 or self._connecting:
                 return {}
             if sock.family == _stdsocket.AF_UNIX:
                 return {}
             try:
-                self._peer = sockaddr_to_address(sock.family, sock.getpeername())
+                peer = self._peer = sockaddr_to_address(sock.family, sock.getpeername())
             except OSError:
                 return {}
-        return self._peer
+        return peer
 
     @property
     def remote_address(self) -> str | None:
@@ -1323,7 +1330,8 @@ class Socket(EventEmitter):
         return self
 
     def __repr__(self) -> str:
-        return f"<trionet.Socket {self.ready_state} local={self._local} remote={self._peer}>"
+        remote = self._peername() or None
+        return f"<trionet.Socket {self.ready_state} local={self._local} remote={remote}>"
 
 
 async def _await(awaitable: Awaitable[object]) -> None:
@@ -1409,7 +1417,7 @@ class _SocketIterator:
                 sock._wake_flow()
                 event = sock._iter_wakeup
                 if event is None:
-                    event = sock._iter_wakeup = trio.Event()
+                    event = sock._iter_wakeup = Wakeup()
                 await event.wait()
                 continue
             else:
