@@ -1,4 +1,4 @@
-"""nox sessions: tests, lint, typecheck, conformance (all run by a bare ``nox``)."""
+"""nox sessions: lint, typecheck, tests, conformance, docs (a bare ``nox``); bench, stress."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["lint", "typecheck", "tests", "conformance"]
+nox.options.sessions = ["lint", "typecheck", "tests", "conformance", "docs"]
 
 LINT_PATHS = ["trionet", "tests", "examples", "bench", "noxfile.py"]
 
@@ -70,3 +70,10 @@ def stress(session: nox.Session) -> None:
         *session.posargs,
         env={"TRIONET_STRESS": "1"},
     )
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The docs site (MkDocs + mkdocstrings), built with warnings as errors into site/."""
+    session.install("-e", ".", "mkdocs>=1.6", "mkdocstrings[python]>=0.26", "ruff")
+    session.run("mkdocs", "build", "--strict", *session.posargs)
