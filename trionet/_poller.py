@@ -133,6 +133,14 @@ class Poller:
         waiters[fd] = current_task()
         await wait_task_rescheduled(partial(_abort_wait, waiters, fd))
 
+    def interrupt(self, fd: int) -> None:
+        """Wake ``fd``'s waiters with ClosedResourceError (it is about to close)."""
+        error = trio.ClosedResourceError("this socket was destroyed")
+        for waiters in (self._readers, self._writers):
+            task = waiters.pop(fd, None)
+            if task is not None:
+                reschedule(task, outcome.Error(error))
+
     def forget(self, fd: int, *, unregister: bool = False) -> None:
         """Before ``fd`` is closed: wake its waiters with ClosedResourceError, drop it.
 

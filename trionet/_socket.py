@@ -33,6 +33,7 @@ everything read has been consumed.
 
 from __future__ import annotations
 
+import contextlib
 import errno as _errno
 import inspect
 import os
@@ -84,6 +85,9 @@ def _writer_chunk(data: object, encoding: str | None, name: str = "chunk") -> by
     if isinstance(data, bytearray | memoryview):
         return bytes(data)
     raise _errors.invalid_arg_type(name, ["string", "Buffer", "TypedArray", "DataView"], data)
+
+
+_NO_SCOPE = contextlib.nullcontext()
 
 
 def _interleave_families(addresses: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -334,22 +338,31 @@ class Socket(EventEmitter):
     # == the socket's task =============================================================
 
     async def _run(self, options: ConnectOptions | None) -> None:
-        scope = self._io_scope = trio.CancelScope()
-        if self._destroyed:  # destroy() came before this task started
-            scope.cancel()
+        # Connecting needs a cancel scope (a lookup in a thread, Happy Eyeballs);
+        # an accepted socket does without one (it is idle memory on a busy
+        # server): destroy() stops it by waking its waits (_interrupt).
+        scope = None
+        if options is not None:
+            scope = self._io_scope = trio.CancelScope()
+            if self._destroyed:  # destroy() came before this task started
+                scope.cancel()
         try:
-            with scope:
+            with scope if scope is not None else _NO_SCOPE:
                 try:
                     if options is not None:
                         await self._connect(options)
-                    self._open = True
-                    self._after_open()
-                    await self._dispatch()
+                    if not self._destroyed:
+                        self._open = True
+                        self._after_open()
+                        await self._dispatch()
                     if not self._write_side_done:
                         event = self._write_wakeup = Wakeup()
                         await event.wait()
                 except _errors.NodeError as exc:
                     self._fail(exc)
+                except trio.ClosedResourceError:
+                    if not self._destroyed:
+                        raise
             self._shut_down()
             # As Node's handle-close callback: after what this step queued (a write
             # callback's error, the server's 'close' once its last connection went).
@@ -390,9 +403,16 @@ class Socket(EventEmitter):
         self._error = error
         self._had_error = True
         self._destroyed = True
+        self._interrupt()
+
+    def _interrupt(self) -> None:
+        """Stop the socket's task: cancel its scope, or wake whatever it waits on."""
         if self._io_scope is not None:
             self._io_scope.cancel()
+        elif self._open and self._sock is not None:
+            self._poller.interrupt(self._sock.fileno())
         self._set_write_done()
+        self._wake_flow()
 
     def _spawn_awaitable(self, awaitable: Awaitable[object]) -> None:
         # Async listeners run beside the socket's task, in its nursery (for an
@@ -616,7 +636,7 @@ class Socket(EventEmitter):
         # After a read that filled the shared buffer the kernel likely holds more:
         # recv() straight into a new bytes object then, saving the copy out.
         bulk = False
-        while not self._read_done:
+        while not self._read_done and not self._destroyed:
             if self._rbuf and (self._flowing or self._iterators):
                 await self._flush_buffered()
                 continue
@@ -1093,11 +1113,8 @@ class Socket(EventEmitter):
         if error is not None:
             self._error = error
             self._had_error = True
-        self._set_write_done()
-        self._wake_flow()
+        self._interrupt()
         self._wake_iterators()
-        if self._io_scope is not None:
-            self._io_scope.cancel()
         # A started socket's task sees the cancelled scope (or, not yet running,
         # _destroyed) and closes; an unstarted one only has events to emit.
         if not self._started:
