@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import select
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import outcome
 import trio
 from trio.lowlevel import Abort, Task, current_task, reschedule, wait_task_rescheduled
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Coroutine
 
 __all__ = ["Poller", "Wakeup"]
 
@@ -108,13 +108,14 @@ class Poller:
         self._epoll.register(fd, _REGISTER_FLAGS)
         self._registered.add(fd)
 
-    async def wait_readable(self, fd: int) -> None:
+    def wait_readable(self, fd: int) -> Coroutine[Any, Any, None]:
         """Until ``fd`` may have become readable (a checkpoint, cancellable)."""
-        await self._wait(fd, self._readers, self._readable, self._hung_up)
+        # Returns _wait's coroutine itself: one frame less per idle socket.
+        return self._wait(fd, self._readers, self._readable, self._hung_up)
 
-    async def wait_writable(self, fd: int) -> None:
+    def wait_writable(self, fd: int) -> Coroutine[Any, Any, None]:
         """Until ``fd`` may have become writable (a checkpoint, cancellable)."""
-        await self._wait(fd, self._writers, self._writable, self._errored)
+        return self._wait(fd, self._writers, self._writable, self._errored)
 
     async def _wait(
         self, fd: int, waiters: dict[int, Task], ready: set[int], sticky: set[int]
