@@ -123,6 +123,7 @@ class Socket(EventEmitter):
     __slots__ = (
         "_adopted",
         "_allow_half_open",
+        "_attempted_addresses",
         "_connecting",
         "_corked",
         "_decoder",
@@ -149,7 +150,6 @@ class Socket(EventEmitter):
         "_on_finished",
         "_on_read",
         "_open",
-        "_paused",
         "_peer",
         "_pipes",
         "_poller",
@@ -174,7 +174,6 @@ class Socket(EventEmitter):
         "_write_wakeup",
         "_writer_running",
         "_writer_scope",
-        "auto_select_family_attempted_addresses",
         "bytes_read",
         "bytes_written",
     )
@@ -216,7 +215,6 @@ class Socket(EventEmitter):
         # readable side
         self._readable = True
         self._flowing: bool | None = None
-        self._paused = False
         self._flow_wakeup: Wakeup | None = None
         self._read_wait_scope: trio.CancelScope | None = None
         self._rbuf: deque[bytes] | None = None
@@ -238,13 +236,13 @@ class Socket(EventEmitter):
         self._ending = False
         self._finished = False
         self._finish_emitted = False
-        self._on_finished: list[Callable[..., object]] = []
+        self._on_finished: list[Callable[..., object]] | None = None
         self._write_side_done = False
         self._write_wakeup: Wakeup | None = None
         self._hwm = WRITE_HIGH_WATER_MARK
         self._on_read: tuple[Any, Callable[..., object]] | None = None
         self._pipes: tuple[_Pipe, ...] = ()
-        self.auto_select_family_attempted_addresses: list[str] = []
+        self._attempted_addresses: list[str] | None = None
         # timers, liveness, addresses
         self._timeout_ms = 0.0
         self._last_active = 0.0
@@ -294,7 +292,6 @@ class Socket(EventEmitter):
             self._peer = peer
         self._server = server
         if server._pause_on_connect:
-            self._paused = True
             self._flowing = False
         return self
 
@@ -526,7 +523,7 @@ class Socket(EventEmitter):
         Node, nodejs/node#54359); the first success cancels the rest.
         """
         ordered = _interleave_families(addresses)
-        self.auto_select_family_attempted_addresses = []
+        attempted = self._attempted_addresses = []
         delay = options.auto_select_family_attempt_timeout / 1000
         winner: list[_stdsocket.socket] = []
         errors: list[_errors.NetError] = []
@@ -547,7 +544,7 @@ class Socket(EventEmitter):
         async with trio.open_nursery() as nursery:
             for target in ordered:
                 address = f"[{target[0]}]" if target[1] == 6 else target[0]
-                self.auto_select_family_attempted_addresses.append(f"{address}:{port}")
+                attempted.append(f"{address}:{port}")
                 failed = trio.Event()
                 nursery.start_soon(attempt, target, failed)
                 with trio.move_on_after(delay):
@@ -843,13 +840,11 @@ class Socket(EventEmitter):
     def pause(self) -> Socket:
         """Stop emitting ``'data'``; what arrives stays in the kernel and our buffer."""
         self._flowing = False
-        self._paused = True
         return self
 
     def resume(self) -> Socket:
         """Start (or restart) emitting ``'data'``."""
         self._flowing = True
-        self._paused = False
         self._wake_flow()
         return self
 
@@ -1019,7 +1014,7 @@ class Socket(EventEmitter):
     def _emit_finish(self) -> None:
         if not self._destroyed:
             self._finish_emitted = True
-            callbacks, self._on_finished = self._on_finished, []
+            callbacks, self._on_finished = self._on_finished or [], None
             for callback in callbacks:
                 callback(None)
             self.emit("finish")
@@ -1067,6 +1062,8 @@ class Socket(EventEmitter):
                 self._loop.defer(callback, self._error or _errors.stream_destroyed("end"))
             else:
                 # Node 20: end() callbacks run before the 'finish' listeners.
+                if self._on_finished is None:
+                    self._on_finished = []
                 self._on_finished.append(callback)
         if self._ending or self._destroyed:
             return self
@@ -1125,7 +1122,7 @@ class Socket(EventEmitter):
         self._emit_error_and_close()
 
     def _emit_error_and_close(self) -> None:
-        callbacks, self._on_finished = self._on_finished, []
+        callbacks, self._on_finished = self._on_finished or [], None
         for callback in callbacks:  # end() callbacks of a stream that never finished
             callback(self._error or _errors.stream_destroyed("end"))
         error = self._error
@@ -1139,6 +1136,11 @@ class Socket(EventEmitter):
         if sock is not None and sock.fileno() != -1 and sock.family != _stdsocket.AF_UNIX:
             sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_LINGER, _LINGER_ZERO)
         return self.destroy()
+
+    @property
+    def auto_select_family_attempted_addresses(self) -> list[str]:
+        """The ``address:port`` targets Happy Eyeballs tried, in order (Node 20)."""
+        return list(self._attempted_addresses or ())
 
     @property
     def destroyed(self) -> bool:
