@@ -34,8 +34,7 @@ from trio.lowlevel import notify_closing, wait_readable
 
 from . import _errors, _validate
 from ._addresses import dualstack_available, is_ip, sockaddr_to_address
-from ._events import EventEmitter
-from ._loop import Loop, current_loop
+from ._handle import Handle
 from ._options import ListenOptions, normalize_listen
 from ._socket import Socket
 
@@ -74,7 +73,7 @@ def _clamp_backlog(backlog: int) -> int:
     return max(0, min(backlog, _INT_MAX))
 
 
-class Server(EventEmitter):
+class Server(Handle):
     """A TCP or IPC server, with Node's ``net.Server`` API."""
 
     __slots__ = (
@@ -84,11 +83,8 @@ class Server(EventEmitter):
         "_closing",
         "_conn_nursery",
         "_connections",
-        "_held",
         "_listen_id",
-        "_loop",
         "_pause_on_connect",
-        "_ref",
         "_sock",
         "_unix_inode",
         "_unix_path",
@@ -119,7 +115,6 @@ class Server(EventEmitter):
         elif not callable(listener):
             # Node: createServer(42) -> 'The "options" argument must be of type object'.
             raise _errors.invalid_arg_type("options", "Object", listener)
-        self._loop: Loop = current_loop()
         self._allow_half_open = _validate.validate_boolean(
             allow_half_open, "options.allow_half_open"
         )
@@ -135,8 +130,6 @@ class Server(EventEmitter):
         self._connections: set[Socket] = set()
         self._accept_scope: trio.CancelScope | None = None
         self._conn_nursery: trio.Nursery | None = None
-        self._ref = True
-        self._held = False
         #: Bumped by every listen() and close(): a pending lookup whose id is stale
         #: does not bind (Node's ``_listeningId``).
         self._listen_id = 0
@@ -502,34 +495,6 @@ class Server(EventEmitter):
     def _trionet_handle_fileno(self) -> int:
         sock = self._sock
         return -1 if sock is None else sock.fileno()
-
-    def _hold(self) -> None:
-        if not self._held:
-            self._held = True
-            if self._ref:
-                self._loop.hold()
-
-    def _unhold(self) -> None:
-        if self._held:
-            self._held = False
-            if self._ref:
-                self._loop.release()
-
-    def ref(self) -> Server:
-        """Keep the loop alive while listening (the default)."""
-        if not self._ref:
-            self._ref = True
-            if self._held:
-                self._loop.hold()
-        return self
-
-    def unref(self) -> Server:
-        """Let the loop end even while listening."""
-        if self._ref:
-            self._ref = False
-            if self._held:
-                self._loop.release()
-        return self
 
     def __repr__(self) -> str:
         return f"<trionet.Server listening={self.listening} address={self.address()!r}>"

@@ -50,8 +50,7 @@ from trio.lowlevel import checkpoint, wait_writable
 from . import _errors, _validate
 from ._addresses import is_ip, sockaddr_to_address
 from ._encodings import Decoder, decoder_for, encode, normalize_encoding
-from ._events import EventEmitter
-from ._loop import Loop, current_loop
+from ._handle import Handle
 from ._options import ConnectOptions, normalize_connect
 from ._poller import Wakeup
 
@@ -117,7 +116,7 @@ def _aggregate_error(errors: list[_errors.NetError]) -> _errors.NetError:
     return error
 
 
-class Socket(EventEmitter):
+class Socket(Handle):
     """A TCP or IPC (Unix socket) stream, with Node's ``net.Socket`` API."""
 
     __slots__ = (
@@ -137,14 +136,12 @@ class Socket(EventEmitter):
         "_flow_wakeup",
         "_flowing",
         "_had_error",
-        "_held",
         "_hwm",
         "_io_scope",
         "_iter_wakeup",
         "_iterators",
         "_last_active",
         "_local",
-        "_loop",
         "_need_drain",
         "_nursery",
         "_on_finished",
@@ -158,7 +155,6 @@ class Socket(EventEmitter):
         "_read_done",
         "_read_wait_scope",
         "_readable",
-        "_ref",
         "_server",
         "_short_read",
         "_sock",
@@ -194,7 +190,6 @@ class Socket(EventEmitter):
             allow_half_open = options.get("allow_half_open", allow_half_open)
             readable = options.get("readable", readable)
             writable = options.get("writable", writable)
-        self._loop: Loop = current_loop()
         self._poller = self._loop.poller
         self._adopted = False
         self._allow_half_open = _validate.validate_boolean(
@@ -248,8 +243,6 @@ class Socket(EventEmitter):
         self._last_active = 0.0
         self._timeout_wakeup: Wakeup | None = None
         self._timer_running = False
-        self._ref = True
-        self._held = False
         # Node's address dict, or accept()'s raw sockaddr until first asked for.
         self._peer: dict[str, Any] | tuple[Any, ...] | None = None
         self._local: dict[str, Any] | None = None
@@ -301,36 +294,6 @@ class Socket(EventEmitter):
         self._hold()
         self._nursery = self._loop._nursery
         self._nursery.start_soon(self._run, options)
-
-    # == liveness =================================================================
-
-    def _hold(self) -> None:
-        if not self._held:
-            self._held = True
-            if self._ref:
-                self._loop.hold()
-
-    def _unhold(self) -> None:
-        if self._held:
-            self._held = False
-            if self._ref:
-                self._loop.release()
-
-    def ref(self) -> Socket:
-        """Keep the loop alive while this socket is open (the default)."""
-        if not self._ref:
-            self._ref = True
-            if self._held:
-                self._loop.hold()
-        return self
-
-    def unref(self) -> Socket:
-        """Let the loop end even while this socket is open."""
-        if self._ref:
-            self._ref = False
-            if self._held:
-                self._loop.release()
-        return self
 
     # == the socket's task =============================================================
 
