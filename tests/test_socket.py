@@ -786,3 +786,41 @@ async def test_async_for_after_read_ahead_and_with_encoding(tmp_path: Path) -> N
             text = "".join([chunk async for chunk in s])  # type: ignore[misc]
             assert text == "héllo wörld"
             target.server.close()
+
+
+async def test_break_out_of_async_for_gives_reading_back(tmp_path: Path) -> None:
+    """After `break` (no aclose), 'data' listeners get the rest and 'end' comes."""
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            accepted: list[trionet.Socket] = []
+            target = await listen("tcp4", tmp_path, accepted.append)
+            s = trionet.connect(*target.args)
+            await trionet.once(s, "connect")
+            while not accepted:
+                await trionet.once(target.server, "connection")
+            accepted[0].write(b"first")
+            async for chunk in s:
+                assert chunk == b"first"
+                break
+            rest: list[bytes] = []
+            s.on("data", rest.append)
+            accepted[0].end(b"second")
+            await trionet.once(s, "end")
+            assert b"".join(rest) == b"second"
+            target.server.close()
+
+
+async def test_pipe_accepts_nodes_options_dict(tmp_path: Path) -> None:
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            sink = await listen("tcp4", tmp_path, lambda c: c.resume())
+            source = await listen("unix", tmp_path, lambda c: c.end(b"payload"))
+            dest = trionet.connect(*sink.args)
+            src = trionet.connect(*source.args)
+            src.pipe(dest, {"end": False})
+            await trionet.once(src, "end")
+            await trio.testing.wait_all_tasks_blocked(0.01)
+            assert not dest._ending  # not ended: {'end': False}
+            dest.destroy()
+            sink.server.close()
+            source.server.close()

@@ -1287,10 +1287,12 @@ class Socket(Handle):
 
     # == pipe ========================================================================
 
-    def pipe(self, destination: Any, end: bool = True) -> Any:
+    def pipe(self, destination: Any, end: bool | dict[str, Any] = True) -> Any:
         """Send everything read to ``destination`` (anything with ``write``/``end``/``on``),
         pausing while its ``write()`` returns False and resuming on its ``'drain'``;
         ``end()`` it after our ``'end'`` unless ``end=False``. Returns ``destination``."""
+        if isinstance(end, dict):  # Node's pipe(dest, {end: false})
+            end = bool(end.get("end", True))
         pipe = _Pipe(self, destination, end)
         self._pipes = (*self._pipes, pipe)
         if hasattr(destination, "emit"):
@@ -1372,10 +1374,11 @@ class _Pipe:
 class _SocketIterator:
     """``async for chunk in socket``: chunks until the peer's FIN; errors raise."""
 
-    __slots__ = ("_socket",)
+    __slots__ = ("_attached", "_socket")
 
     def __init__(self, socket: Socket) -> None:
         self._socket = socket
+        self._attached = True
         socket._iterators += 1
         socket._wake_flow()
 
@@ -1415,12 +1418,18 @@ class _SocketIterator:
             return data
 
     def _detach(self) -> None:
-        sock = self._socket
-        if sock._iterators:
+        if self._attached:
+            self._attached = False
+            sock = self._socket
             sock._iterators -= 1
             sock._wake_flow()
 
     async def aclose(self) -> None:
+        self._detach()
+
+    def __del__(self) -> None:
+        # `break` out of `async for` drops the iterator without aclose(): give the
+        # reading back to the socket (it then flows or reads ahead as before).
         self._detach()
 
 
