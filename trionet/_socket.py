@@ -387,9 +387,7 @@ class Socket(Handle):
         options, callback = normalize_connect(args, kwargs)
         self._loop.check_running()
         if self._started and not self._destroyed:
-            raise _errors.NodeError(
-                "ERR_SOCKET_CONNECTION_IN_PROGRESS", "Socket already connecting"
-            )
+            raise _errors.socket_connection_in_progress()
         if callback is not None:
             self.once("connect", callback)
         if options.allow_half_open is not None:
@@ -1015,12 +1013,7 @@ class Socket(Handle):
                 self._send_or_queue(chunk, None)
         if callback is not None:
             if self._finish_emitted:
-                self._loop.defer(
-                    callback,
-                    _errors.NodeError(
-                        "ERR_STREAM_ALREADY_FINISHED", "Cannot call end after a stream was finished"
-                    ),
-                )
+                self._loop.defer(callback, _errors.stream_already_finished("end"))
             elif self._destroyed:
                 self._loop.defer(callback, self._error or _errors.stream_destroyed("end"))
             else:
