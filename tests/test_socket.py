@@ -824,3 +824,12 @@ async def test_pipe_accepts_nodes_options_dict(tmp_path: Path) -> None:
             dest.destroy()
             sink.server.close()
             source.server.close()
+
+
+async def test_socket_constructor_rejects_unknown_option_keys() -> None:
+    async with trionet.open_loop():
+        with pytest.raises(trionet.NodeError) as info:
+            trionet.Socket({"allowHalfOpen": True})
+        assert info.value.code == "ERR_INVALID_ARG_VALUE"
+        assert "options.allowHalfOpen" in str(info.value)
+        assert trionet.Socket({"allow_half_open": True}).allow_half_open

@@ -201,7 +201,7 @@ def _attempt_timeout(value: object) -> float:
     """Node: an integer >= 1, and below 10 ms is raised to 10 ms."""
     if value is None:
         return 250
-    number = _validate.validate_int32(value, "options.autoSelectFamilyAttemptTimeout", 1)
+    number = _validate.validate_int32(value, "options.auto_select_family_attempt_timeout", 1)
     return max(number, 10)
 
 

@@ -87,6 +87,8 @@ def _writer_chunk(data: object, encoding: str | None, name: str = "chunk") -> by
 
 
 _NO_SCOPE = contextlib.nullcontext()
+#: Keys of ``Socket({...})``, as the keyword arguments (Node's new net.Socket options).
+_SOCKET_OPTION_KEYS = frozenset({"fd", "allow_half_open", "readable", "writable"})
 
 
 def _interleave_families(addresses: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -186,6 +188,13 @@ class Socket(Handle):
         super().__init__()
         if options is not None:
             _validate.validate_object(options, "options")
+            for key in options:
+                if key not in _SOCKET_OPTION_KEYS:
+                    raise _errors.invalid_arg_value(
+                        f"options.{key}",
+                        options[key],
+                        "is not a Socket option (keys are snake_case)",
+                    )
             fd = options.get("fd", fd)
             allow_half_open = options.get("allow_half_open", allow_half_open)
             readable = options.get("readable", readable)
