@@ -13,16 +13,22 @@ server's connection nursery for accepted sockets. That task:
 3. waits for the write side to finish (our FIN sent after the queue drained);
 4. closes the descriptor and emits ``'error'`` (if any) and ``'close'``.
 
-It holds two nurseries: the *outer* one runs async listeners (an async
-connection listener runs there, as the connection's task) and is never
-cancelled by ``destroy()``; the *inner* one, inside the I/O cancel scope, runs
-the writer and the idle timer. ``destroy()`` cancels the I/O scope.
+It holds no nursery of its own (idle sockets are the bulk of a busy server's
+memory). Its helper tasks run beside it in the same parent nursery, each in a
+cancel scope of its own and only while needed: the writer (while something is
+queued), the idle timer (while ``set_timeout`` is on), and async listeners (an
+async connection listener is the connection's task). ``destroy()`` cancels the
+connect-phase scope, or wakes the task's waits (``_interrupt``), and the task
+then closes the descriptor; nothing outlives the parent nursery.
 
-Reading and writing use trio's low-level API on a non-blocking stdlib socket:
-``recv_into`` one buffer shared by the loop, copying out only what was read;
-``wait_readable`` right after a short read (the kernel is likely empty);
-``write()`` tries ``send`` at once and queues only what the kernel did not
-take, and a writer task is started only when something is queued.
+Reading and writing use a non-blocking stdlib socket with the loop's
+edge-triggered poller (``_poller.py``) instead of trio's one-shot waits:
+``recv_into`` one buffer shared by the loop, copying out only what was read
+(``recv`` straight into a new object in bulk transfers); waiting for
+readability right after a short read (the kernel is likely empty); ``write()``
+tries ``send`` at once and queues only what the kernel did not take, and the
+writer task starts only when something is queued. ``async for`` reads the
+kernel from the iterating task itself.
 
 Readable state, as Node's: a socket reads ahead into a buffer of up to
 ``READ_HIGH_WATER_MARK`` bytes while nobody consumes it; it *flows* (emits
