@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import os
 import select
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from processes import child_env, free_port, short_tmp_dir
 
 from trionet import cli
 
@@ -32,26 +31,11 @@ STOP_TIMEOUT = 10.0
 TRIONET = [sys.executable, "-m", "trionet"]
 
 
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return env
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET) as s:
-        s.bind(("", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def sock_dir() -> Iterator[Path]:
-    """A short directory for Unix socket paths (sun_path holds only 107 bytes)."""
-    d = tempfile.mkdtemp(prefix="tn-cli-", dir="/tmp")
-    try:
-        yield Path(d)
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+    """A short directory for Unix socket paths."""
+    with short_tmp_dir("tn-cli-") as d:
+        yield d
 
 
 class Proc:

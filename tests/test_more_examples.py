@@ -10,18 +10,17 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from processes import child_env, free_port, short_tmp_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -30,26 +29,11 @@ IO_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 
 
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET) as s:
-        s.bind(("", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def sock_dir() -> Iterator[Path]:
-    d = tempfile.mkdtemp(prefix="tn-mex-", dir="/tmp")
-    try:
-        yield Path(d)
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+    """A short directory for Unix socket paths."""
+    with short_tmp_dir("tn-mex-") as d:
+        yield d
 
 
 class Example:

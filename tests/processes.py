@@ -1,0 +1,38 @@
+"""Helpers for tests that run trionet programs as real processes (CLI, examples)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a child Python: this checkout importable, output unbuffered."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def free_port() -> int:
+    """A TCP port free on both families right now."""
+    with socket.socket(socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET) as s:
+        s.bind(("", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def short_tmp_dir(prefix: str) -> Iterator[Path]:
+    """A short directory for Unix socket paths (sun_path holds only 107 bytes)."""
+    d = tempfile.mkdtemp(prefix=prefix, dir="/tmp")
+    try:
+        yield Path(d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
