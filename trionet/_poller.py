@@ -16,13 +16,19 @@ because every wait is followed by a non-blocking try). Under load one
 
 Waits are cancellable like trio's (the abort drops the waiter), and
 ``notify_closing`` wakes waiters with ClosedResourceError, as trio's does.
+
+A socket with nothing to await can also be *parked*: no task waits for it;
+the poller calls its ``_poll_readable()`` when its descriptor becomes readable,
+as libuv calls a read callback. An idle connection then costs no trio task,
+and a small message is read and emitted without a scheduler round trip. The
+callback hands anything that must be awaited to a task of its own (unparking).
 """
 
 from __future__ import annotations
 
 import select
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import outcome
 import trio
@@ -31,7 +37,7 @@ from trio.lowlevel import Abort, Task, current_task, reschedule, wait_task_resch
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
-__all__ = ["Poller", "Wakeup"]
+__all__ = ["Parked", "Poller", "Wakeup"]
 
 _READ_EVENTS = select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR
 _WRITE_EVENTS = select.EPOLLOUT | select.EPOLLHUP | select.EPOLLERR
@@ -42,16 +48,30 @@ _REGISTER_FLAGS = select.EPOLLIN | select.EPOLLOUT | select.EPOLLRDHUP | select.
 _MAX_EVENTS = 1024
 
 
+class Parked(Protocol):
+    """What the poller calls for a parked descriptor."""
+
+    def _poll_readable(self) -> bool:
+        """The descriptor may be readable: act on it. False leaves the edge for a
+        task that will wait on the descriptor (``async for``)."""
+
+    def _poll_abandon(self) -> None:
+        """The loop is ending: close without a task."""
+
+
 class Poller:
     """One loop's edge-triggered epoll set and the task that watches it."""
 
     __slots__ = (
+        "_again",
         "_epoll",
         "_errored",
         "_hung_up",
+        "_parked",
         "_readable",
         "_readers",
         "_registered",
+        "_sleeping",
         "_writable",
         "_writers",
     )
@@ -69,6 +89,11 @@ class Poller:
         # waiting; after an error or hang-up, writes stop waiting too.
         self._hung_up: set[int] = set()
         self._errored: set[int] = set()
+        # Parked descriptors and their owners; owners to call again next round
+        # (their last read filled the buffer: the kernel likely holds more).
+        self._parked: dict[int, Parked] = {}
+        self._again: list[tuple[int, Parked]] = []
+        self._sleeping: trio.CancelScope | None = None
 
     async def run(self) -> None:
         """Watch the epoll set until cancelled (runs in the loop's nursery)."""
@@ -76,27 +101,43 @@ class Poller:
         readers, writers = self._readers, self._writers
         readable, writable = self._readable, self._writable
         hung_up, errored = self._hung_up, self._errored
+        parked = self._parked
         try:
             while True:
-                await trio.lowlevel.wait_readable(epoll.fileno())
+                again, self._again = self._again, []
+                if again:
+                    await trio.lowlevel.checkpoint()
+                else:
+                    # call_again() from another task wakes us through this scope.
+                    with trio.CancelScope() as self._sleeping:
+                        await trio.lowlevel.wait_readable(epoll.fileno())
+                    self._sleeping = None
                 for fd, flags in epoll.poll(0, _MAX_EVENTS):
                     if flags & _STICKY_READ:
                         hung_up.add(fd)
                         if flags & _STICKY_WRITE:
                             errored.add(fd)
-                    if flags & _READ_EVENTS:
-                        task = readers.pop(fd, None)
-                        if task is None:
-                            readable.add(fd)
-                        else:
-                            reschedule(task)
                     if flags & _WRITE_EVENTS:
                         task = writers.pop(fd, None)
                         if task is None:
                             writable.add(fd)
                         else:
                             reschedule(task)
+                    if flags & _READ_EVENTS:
+                        task = readers.pop(fd, None)
+                        if task is not None:
+                            reschedule(task)
+                        else:
+                            owner = parked.get(fd)
+                            if owner is None or not owner._poll_readable():
+                                readable.add(fd)
+                for fd, owner in again:
+                    if parked.get(fd) is owner and not owner._poll_readable():
+                        self.mark_readable(fd)
         finally:
+            for owner in list(parked.values()):
+                owner._poll_abandon()
+            parked.clear()
             error = trio.ClosedResourceError("the trionet loop has ended")
             for waiters in (readers, writers):
                 for task in waiters.values():
@@ -134,6 +175,43 @@ class Poller:
         waiters[fd] = current_task()
         await wait_task_rescheduled(partial(_abort_wait, waiters, fd))
 
+    # -- parking ------------------------------------------------------------------
+
+    def park(self, fd: int, owner: Parked) -> bool:
+        """Call ``owner._poll_readable()`` whenever ``fd`` becomes readable, with no
+        task waiting. True if ``fd`` may be readable already (an edge came while
+        nobody watched, or the peer hung up): the caller should check it now."""
+        if fd not in self._registered:
+            self._register(fd)  # the first edges reach the owner on the next round
+        self._parked[fd] = owner
+        if fd in self._readable:
+            self._readable.discard(fd)
+            return True
+        return fd in self._hung_up
+
+    def unpark(self, fd: int) -> None:
+        """Stop calling ``fd``'s owner (a task of its own takes over)."""
+        self._parked.pop(fd, None)
+
+    def call_again(self, fd: int, owner: Parked) -> None:
+        """Call a parked owner next round, after a checkpoint (its read filled the
+        buffer, the peer has hung up, or its state changed: resume())."""
+        self._again.append((fd, owner))
+        if self._sleeping is not None:
+            self._sleeping.cancel()
+
+    def hung_up(self, fd: int) -> bool:
+        """Whether the peer has hung up ``fd``: reads find data or EOF at once."""
+        return fd in self._hung_up
+
+    def mark_readable(self, fd: int) -> None:
+        """Pass a readiness edge on to the task waiting on ``fd``, or keep it."""
+        task = self._readers.pop(fd, None)
+        if task is None:
+            self._readable.add(fd)
+        else:
+            reschedule(task)
+
     def interrupt(self, fd: int) -> None:
         """Wake ``fd``'s waiters with ClosedResourceError (it is about to close)."""
         error = trio.ClosedResourceError("this socket was destroyed")
@@ -155,6 +233,7 @@ class Poller:
                 reschedule(task, outcome.Error(error))
         for states in (self._readable, self._writable, self._hung_up, self._errored):
             states.discard(fd)
+        self._parked.pop(fd, None)
         if fd in self._registered:
             self._registered.discard(fd)
             if unregister:

@@ -395,7 +395,7 @@ class Server(Handle):
             self.emit("connection", connection)
         finally:
             self._accepting = None
-        conns.start_soon(connection._run, None)
+        connection._begin_accepted()
 
     def _drop(self, sock: _stdsocket.socket) -> None:
         if sock.family == _stdsocket.AF_UNIX:

@@ -131,6 +131,7 @@ class Socket(Handle):
         "_adopted",
         "_allow_half_open",
         "_attempted_addresses",
+        "_bulk",
         "_connecting",
         "_corked",
         "_decoder",
@@ -155,13 +156,13 @@ class Socket(Handle):
         "_on_finished",
         "_on_read",
         "_open",
+        "_parked",
         "_peer",
         "_pipes",
         "_poller",
         "_rbuf",
         "_rbuf_len",
         "_read_done",
-        "_read_wait_scope",
         "_readable",
         "_server",
         "_short_read",
@@ -218,7 +219,9 @@ class Socket(Handle):
         self._error: BaseException | None = None
         self._had_error = False
         self._io_scope: trio.CancelScope | None = None
-        self._nursery: trio.Nursery | None = None
+        # The loop's: a parked socket has no task to keep a narrower nursery open.
+        self._nursery: trio.Nursery = self._loop._nursery
+        self._parked = False
         self._open = False
         self._writer_scope: trio.CancelScope | None = None
         self._timer_scope: trio.CancelScope | None = None
@@ -226,13 +229,13 @@ class Socket(Handle):
         self._readable = True
         self._flowing: bool | None = None
         self._flow_wakeup: Wakeup | None = None
-        self._read_wait_scope: trio.CancelScope | None = None
         self._rbuf: deque[bytes] | None = None
         self._rbuf_len = 0
         self._eof = False
         self._emitted_end = False
         self._read_done = False
         self._short_read = False
+        self._bulk = False
         self._decoder: Decoder | None = None
         self._iterators = 0
         self._iter_wakeup: Wakeup | None = None
@@ -293,7 +296,6 @@ class Socket(Handle):
     def _accepted(cls, sock: _stdsocket.socket, peer: Any, server: Server) -> Socket:
         self = cls(allow_half_open=server._allow_half_open)
         self._sock = sock
-        self._nursery = server._conn_nursery
         if sock.family != _stdsocket.AF_UNIX:
             # accept() told us the peer: no getpeername() later, and it stays known
             # after the connection is gone (Node caches it on first use).
@@ -307,45 +309,82 @@ class Socket(Handle):
         """Start the socket's task in the loop's nursery."""
         self._started = True
         self._hold()
-        self._nursery = self._loop._nursery
         self._nursery.start_soon(self._run, options)
+
+    def _begin_accepted(self) -> None:
+        """After the server's ``'connection'``: open, and park until readable."""
+        if self._destroyed:  # destroyed by a connection listener
+            self._nursery.start_soon(self._serve, None)
+            return
+        self._open = True
+        self._after_open()
+        self._short_read = True  # a new connection is rarely readable yet
+        self._park()
 
     # == the socket's task =============================================================
 
     async def _run(self, options: ConnectOptions | None) -> None:
-        # Connecting needs a cancel scope (a lookup in a thread, Happy Eyeballs);
-        # an accepted socket does without one (it is idle memory on a busy
-        # server): destroy() stops it by waking its waits (_interrupt).
-        scope = None
-        if options is not None:
-            scope = self._io_scope = trio.CancelScope()
-            if self._destroyed:  # destroy() came before this task started
-                scope.cancel()
+        """Connect (with a cancel scope: a lookup in a thread, Happy Eyeballs), then serve."""
         try:
-            with scope if scope is not None else _NO_SCOPE:
-                try:
-                    if options is not None:
+            if options is not None:
+                scope = self._io_scope = trio.CancelScope()
+                if self._destroyed:  # destroy() came before this task started
+                    scope.cancel()
+                with scope:
+                    try:
                         await self._connect(options)
-                    if not self._destroyed:
-                        self._open = True
-                        self._after_open()
-                        await self._dispatch()
-                    if not self._write_side_done:
-                        event = self._write_wakeup = Wakeup()
-                        await event.wait()
-                except _errors.NodeError as exc:
-                    self._fail(exc)
-                except trio.ClosedResourceError:
-                    if not self._destroyed:
-                        raise
+                    except _errors.NodeError as exc:
+                        self._fail(exc)
+                    except trio.ClosedResourceError:
+                        if not self._destroyed:
+                            raise
+                # From here destroy() wakes our waits instead (_interrupt).
+                self._io_scope = None
+            if not self._destroyed:
+                self._open = True
+                self._after_open()
+        except BaseException:
+            self._poll_abandon()
+            raise
+        await self._serve(None)
+
+    async def _serve(self, pending: Awaitable[object] | None) -> None:
+        """Read until EOF, parking whenever there is nothing to await; then close.
+
+        Runs after connecting, and again each time a parked socket needs a task:
+        ``pending`` is the rest of an emit whose listener returned an awaitable.
+        """
+        parked = False
+        try:
+            try:
+                if pending is not None:
+                    await pending
+                if not self._destroyed:
+                    parked = await self._dispatch()
+                    if parked:
+                        return
+                if not self._write_side_done:
+                    event = self._write_wakeup = Wakeup()
+                    await event.wait()
+            except _errors.NodeError as exc:
+                self._fail(exc)
+            except trio.ClosedResourceError:
+                if not self._destroyed:
+                    raise
             self._shut_down()
             # As Node's handle-close callback: after what this step queued (a write
             # callback's error, the server's 'close' once its last connection went).
             self._loop.defer(self._emit_error_and_close)
         finally:
-            self._shut_down()
-            self._destroyed = True
-            self._unhold()
+            if not parked:
+                self._poll_abandon()
+
+    def _poll_abandon(self) -> None:
+        """Close without events: the task was cancelled, or the loop is ending."""
+        self._parked = False
+        self._shut_down()
+        self._destroyed = True
+        self._unhold()
 
     def _shut_down(self) -> None:
         """Stop the helper tasks, close the descriptor, wake whoever waits on us."""
@@ -384,8 +423,11 @@ class Socket(Handle):
         """Stop the socket's task: cancel its scope, or wake whatever it waits on."""
         if self._io_scope is not None:
             self._io_scope.cancel()
-        elif self._open and self._sock is not None:
-            self._poller.interrupt(self._sock.fileno())
+        else:
+            if self._parked:
+                self._unpark(None)
+            if self._open and self._sock is not None:
+                self._poller.interrupt(self._sock.fileno())
         self._set_write_done()
         self._wake_flow()
 
@@ -597,72 +639,58 @@ class Socket(Handle):
 
     # == reading =====================================================================
 
-    async def _dispatch(self) -> None:
-        """The read loop: kernel bytes -> buffer or 'data' events, until EOF."""
+    async def _dispatch(self) -> bool:
+        """Turn kernel bytes into the buffer or 'data' events until EOF (False),
+        or until only waiting is left: then park the socket and return True."""
         sock = self._sock
         assert sock is not None
         if self._on_read is not None:
             await self._dispatch_on_read(sock, *self._on_read)
-            return
+            return False
         view = self._loop.recv_view
         size = len(view)
-        # After a read that filled the shared buffer the kernel likely holds more:
-        # recv() straight into a new bytes object then, saving the copy out.
-        bulk = False
         while not self._read_done and not self._destroyed:
-            if self._rbuf and (self._flowing or self._iterators):
+            if self._rbuf and self._flowing and not self._iterators:
                 await self._flush_buffered()
                 continue
             if self._eof:
                 if not self._rbuf:
                     await self._emit_end()
-                    return
-                await self._wait_flowing()
-                continue
+                    return False
+                return self._park()  # until resume() or an iterator takes the rest
             if self._iterators:
                 # `async for` reads the kernel itself (no hand-off between tasks);
                 # tell a waiting iterator that the descriptor is free.
                 self._wake_iterators()
-                await self._wait_flowing()
-                continue
-            if not self._flowing and self._rbuf_len >= READ_HIGH_WATER_MARK:
-                await self._wait_flowing()
-                continue
-            if self._short_read:
-                if self._flowing:
-                    await self._poller.wait_readable(sock.fileno())
-                else:
-                    # Reading ahead: resume() must be able to wake us to flush.
-                    with trio.CancelScope() as scope:
-                        self._read_wait_scope = scope
-                        await self._poller.wait_readable(sock.fileno())
-                    self._read_wait_scope = None
-                    if scope.cancelled_caught:
-                        continue
+                return self._park()
+            if self._short_read or (not self._flowing and self._rbuf_len >= READ_HIGH_WATER_MARK):
+                return self._park()
+            # After a read that filled the shared buffer the kernel likely holds
+            # more: recv() straight into a new bytes object, saving the copy out.
             try:
-                if bulk:
+                if self._bulk:
                     data = sock.recv(BULK_READ_SIZE)
                     n = len(data)
                 else:
                     n = sock.recv_into(view)
             except BlockingIOError:
                 self._short_read = True
-                bulk = False
+                self._bulk = False
                 continue
             except OSError as exc:
                 if exc.errno in (_errno.EBADF, _errno.ENOTSOCK):
-                    return
+                    return False
                 self._fail(_errors.system_error(exc, "read"))
-                return
+                return False
             if n == 0:
                 self._eof = True
                 continue
-            if bulk:
-                self._short_read = n < BULK_READ_SIZE
-                bulk = not self._short_read
+            if self._bulk:
+                self._bulk = n >= BULK_READ_SIZE
+                self._short_read = not self._bulk
             else:
                 self._short_read = n < size
-                bulk = not self._short_read
+                self._bulk = not self._short_read
                 data = bytes(view[:n])
             self.bytes_read += n
             if self._timeout_ms:
@@ -670,14 +698,130 @@ class Socket(Handle):
             if self._flowing:
                 await self._deliver(data)
             else:
-                rbuf = self._rbuf
-                if rbuf is None:
-                    rbuf = self._rbuf = deque()
-                rbuf.append(data)
-                self._rbuf_len += n
-                self._wake_iterators()
+                self._buffer(data)
             if not self._short_read:
                 await checkpoint()
+        return False
+
+    def _buffer(self, data: bytes) -> None:
+        rbuf = self._rbuf
+        if rbuf is None:
+            rbuf = self._rbuf = deque()
+        rbuf.append(data)
+        self._rbuf_len += len(data)
+        self._wake_iterators()
+
+    # == parking: no task while there is nothing to await ============================
+
+    def _park(self) -> bool:
+        """Hand the descriptor to the poller, which calls ``_poll_readable``."""
+        sock = self._sock
+        assert sock is not None
+        self._parked = True
+        fd = sock.fileno()
+        if self._poller.park(fd, self):
+            self._poller.call_again(fd, self)
+        return True
+
+    def _unpark(self, pending: Awaitable[object] | None) -> None:
+        """Leave the poller's care for a task: there is something to await."""
+        self._parked = False
+        sock = self._sock
+        if sock is not None and sock.fileno() != -1:
+            self._poller.unpark(sock.fileno())
+        self._nursery.start_soon(self._serve, pending)
+
+    def _poll_readable(self) -> bool:
+        """The poller's callback for a parked socket that may be readable.
+
+        Does one step of ``_dispatch`` without a task: reads once, and emits or
+        buffers what came. Anything to await (an async listener, 'end', closing,
+        a buffer to flush) goes to a new task. False when an ``async for`` is
+        reading: the readiness is left for it.
+        """
+        if self._destroyed or (self._rbuf and self._flowing):
+            self._unpark(None)
+            return True
+        if self._eof:
+            if not self._rbuf:
+                self._unpark(None)
+            return True
+        if self._iterators:
+            return False
+        if not self._flowing and self._rbuf_len >= READ_HIGH_WATER_MARK:
+            return False
+        sock = self._sock
+        assert sock is not None
+        try:
+            if self._bulk:
+                data = sock.recv(BULK_READ_SIZE)
+                n = len(data)
+            else:
+                view = self._loop.recv_view
+                n = sock.recv_into(view)
+                data = bytes(view[:n])
+        except BlockingIOError:
+            self._short_read = True
+            self._bulk = False
+            return True
+        except OSError as exc:
+            if exc.errno in (_errno.EBADF, _errno.ENOTSOCK):
+                self._unpark(None)
+            else:
+                self._fail(_errors.system_error(exc, "read"))  # unparks
+            return True
+        if n == 0:
+            self._eof = True
+            self._unpark(None)
+            return True
+        self._bulk = n >= (BULK_READ_SIZE if self._bulk else len(self._loop.recv_view))
+        self._short_read = not self._bulk
+        self.bytes_read += n
+        if self._timeout_ms:
+            self._touch()
+        if self._flowing:
+            try:
+                pending = self._deliver_now(data)
+            except _errors.NodeError as exc:
+                self._fail(exc)
+                return True
+            if pending is not None:
+                self._unpark(pending)
+                return True
+        else:
+            self._buffer(data)
+        if self._parked and (self._bulk or self._poller.hung_up(sock.fileno())):
+            self._poller.call_again(sock.fileno(), self)
+        return True
+
+    def _deliver_now(self, data: bytes) -> Awaitable[object] | None:
+        """Emit 'data' synchronously; the rest of the emit if a listener returned
+        an awaitable (it must finish before the next listener and the next read)."""
+        if self._decoder is not None:
+            text = self._decoder.decode(data)
+            if not text:
+                return None
+            payload: bytes | str = text
+        else:
+            payload = data
+        listeners = self._events.get("data")
+        if listeners is None:
+            return None
+        for i, fn in enumerate(listeners):
+            r = fn(payload)
+            if r is not None and r is not True and r is not False and inspect.isawaitable(r):
+                return self._finish_emit(r, listeners[i + 1 :], payload)
+        return None
+
+    @staticmethod
+    async def _finish_emit(
+        first: Awaitable[object], rest: tuple[Callable[..., object], ...], payload: object
+    ) -> None:
+        await first
+        for fn in rest:
+            r = fn(payload)
+            if r is not None and r is not True and r is not False and inspect.isawaitable(r):
+                await r
 
     async def _dispatch_on_read(
         self, sock: _stdsocket.socket, buffer: Any, callback: Callable[..., object]
@@ -767,17 +911,19 @@ class Socket(Handle):
             data = self._rbuf.popleft()
             self._rbuf_len -= len(data)
             await self._deliver(data)
-        if self._iterators:
-            await self._wait_flowing()
 
     async def _wait_flowing(self) -> None:
         event = self._flow_wakeup = Wakeup()
         await event.wait()
 
     def _wake_flow(self) -> None:
-        scope = self._read_wait_scope
-        if scope is not None and (self._rbuf or self._iterators):
-            scope.cancel()
+        if self._parked:
+            # The flow may have changed (resume(), an iterator came or went, EOF
+            # seen by an iterator): let the poller look at the socket again.
+            sock = self._sock
+            assert sock is not None
+            self._poller.call_again(sock.fileno(), self)
+            return
         event = self._flow_wakeup
         if event is not None:
             self._flow_wakeup = None
@@ -1404,9 +1550,8 @@ class _SocketIterator:
                 if sock._had_error and sock._error is not None:
                     raise sock._error
                 raise StopAsyncIteration
-            elif not sock._open or sock._read_wait_scope is not None:
-                # Not connected yet, or the dispatcher still waits on the
-                # descriptor: it wakes us once it has stepped aside.
+            elif not sock._open:
+                # Not connected yet: the dispatcher wakes us once it is.
                 sock._wake_flow()
                 event = sock._iter_wakeup
                 if event is None:
