@@ -202,6 +202,13 @@ async def test_listener_exception_on_a_parked_socket_ends_the_loop(tmp_path: Pat
     async def main() -> None:
         async with trionet.open_loop():
             target = await listen("tcp4", tmp_path, on_connection)
+            # A bystander waits on the poller in a task of its own (on_read
+            # sockets never park): it is cancelled, not failed.
+            buffer = bytearray(16)
+            bystander = trionet.connect(
+                {**target.options, "on_read": {"buffer": buffer, "callback": lambda n, b: None}}
+            )
+            await trionet.once(bystander, "connect")
             s = trionet.connect(*target.args)
             s.write(b"boom")
             await trio.sleep_forever()

@@ -75,8 +75,12 @@ class Loop:
         self.recv_buffer = bytearray(RECV_BUFFER_SIZE)
         self.recv_view = memoryview(self.recv_buffer)
         #: The edge-triggered poller of the loop's connection sockets.
-        self.poller = Poller()
+        self.poller = Poller(self._uncaught)
         nursery.start_soon(self.poller.run)
+
+    def _uncaught(self, error: Exception) -> None:
+        """End the loop with ``error``, raised from a task of its own."""
+        self._nursery.start_soon(_reraise, error)
 
     # -- nextTick -------------------------------------------------------------
 
@@ -172,6 +176,10 @@ class Loop:
             self._idle = trio.Event()
             self._tick_wakeup.set()  # let the tick task re-check once it has drained
             await self._idle.wait()
+
+
+async def _reraise(error: Exception) -> None:
+    raise error
 
 
 def current_loop() -> Loop:

@@ -72,12 +72,17 @@ class Poller:
         "_readers",
         "_registered",
         "_sleeping",
+        "_uncaught",
         "_writable",
         "_writers",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, uncaught: Callable[[Exception], object]) -> None:
         self._epoll = select.epoll()
+        #: Where an exception from a parked owner's listeners goes (it ends the
+        #: loop, as an uncaught exception ends a Node process): the poller itself
+        #: keeps serving the other sockets until the loop cancels it.
+        self._uncaught = uncaught
         self._registered: set[int] = set()
         self._readers: dict[int, Task] = {}
         self._writers: dict[int, Task] = {}
@@ -129,11 +134,21 @@ class Poller:
                             reschedule(task)
                         else:
                             owner = parked.get(fd)
-                            if owner is None or not owner._poll_readable():
+                            if owner is None:
                                 readable.add(fd)
+                            else:
+                                try:
+                                    if not owner._poll_readable():
+                                        readable.add(fd)
+                                except Exception as exc:
+                                    self._uncaught(exc)
                 for fd, owner in again:
-                    if parked.get(fd) is owner and not owner._poll_readable():
-                        self.mark_readable(fd)
+                    if parked.get(fd) is owner:
+                        try:
+                            if not owner._poll_readable():
+                                self.mark_readable(fd)
+                        except Exception as exc:
+                            self._uncaught(exc)
         finally:
             for owner in list(parked.values()):
                 owner._poll_abandon()
