@@ -165,30 +165,32 @@ class Poller:
         self._registered.add(fd)
 
     def wait_readable(self, fd: int) -> Coroutine[Any, Any, None]:
-        """Until ``fd`` may have become readable (a checkpoint, cancellable)."""
-        # Returns _wait's coroutine itself: one frame less per idle socket.
+        """Until ``fd`` may have become readable (a checkpoint, cancellable).
+
+        Await the result at once: the wait is registered by the call itself (so
+        that no coroutine frame of ours stays on the stack of a waiting task).
+        """
         return self._wait(fd, self._readers, self._readable, self._hung_up)
 
     def wait_writable(self, fd: int) -> Coroutine[Any, Any, None]:
-        """Until ``fd`` may have become writable (a checkpoint, cancellable)."""
+        """Until ``fd`` may have become writable (as ``wait_readable``)."""
         return self._wait(fd, self._writers, self._writable, self._errored)
 
-    async def _wait(
+    def _wait(
         self, fd: int, waiters: dict[int, Task], ready: set[int], sticky: set[int]
-    ) -> None:
+    ) -> Coroutine[Any, Any, None]:
         if fd not in self._registered:
             self._register(fd)  # the first edges land in `ready` and are consumed below
+        # The coroutines returned here are awaited by our caller's caller at once.
         if fd in sticky:
-            await trio.lowlevel.checkpoint()
-            return
+            return trio.lowlevel.checkpoint()  # noqa: ASYNC105
         if fd in ready:
             ready.discard(fd)
-            await trio.lowlevel.checkpoint()
-            return
+            return trio.lowlevel.checkpoint()  # noqa: ASYNC105
         if fd in waiters:
             raise trio.BusyResourceError("another task is already waiting on this socket")
         waiters[fd] = current_task()
-        await wait_task_rescheduled(partial(_abort_wait, waiters, fd))
+        return wait_task_rescheduled(partial(_abort_wait, waiters, fd))  # noqa: ASYNC105
 
     # -- parking ------------------------------------------------------------------
 

@@ -862,24 +862,23 @@ class Socket(Handle):
             if not self._short_read:
                 await checkpoint()
 
-    async def _read_for_iterator(self) -> bytes | None:
-        """One read straight from the kernel for ``async for``; None at EOF or on error."""
+    def _recv_for_iterator(self) -> bytes | None:
+        """One read straight from the kernel for ``async for`` (which waited for
+        readability if the last read was short); None if there was nothing."""
         sock = self._sock
         assert sock is not None
-        view = self._loop.recv_view
         try:
-            if self._short_read:
-                await self._poller.wait_readable(sock.fileno())
+            if self._bulk:
+                data = sock.recv(BULK_READ_SIZE)
+                limit = BULK_READ_SIZE
+            else:
+                view = self._loop.recv_view
                 n = sock.recv_into(view)
                 data = bytes(view[:n])
                 limit = len(view)
-            else:
-                data = sock.recv(BULK_READ_SIZE)
-                limit = BULK_READ_SIZE
         except BlockingIOError:
             self._short_read = True
-            return None
-        except trio.ClosedResourceError:
+            self._bulk = False
             return None
         except OSError as exc:
             if exc.errno not in (_errno.EBADF, _errno.ENOTSOCK):
@@ -890,12 +889,21 @@ class Socket(Handle):
             self._wake_flow()  # the dispatcher emits 'end' and carries on closing
             return None
         n = len(data)
-        self._short_read = n < limit
+        self._bulk = n >= limit
+        self._short_read = not self._bulk
         self.bytes_read += n
         if self._timeout_ms:
             self._touch()
-        if not self._short_read:
-            await checkpoint()
+        return data
+
+    def _take_buffered(self) -> bytes:
+        """The oldest chunk read ahead (the buffer goes once empty: it is big)."""
+        rbuf = self._rbuf
+        assert rbuf is not None
+        data = rbuf.popleft()
+        self._rbuf_len -= len(data)
+        if not rbuf:
+            self._rbuf = None
         return data
 
     async def _deliver(self, data: bytes) -> None:
@@ -908,9 +916,7 @@ class Socket(Handle):
 
     async def _flush_buffered(self) -> None:
         while self._rbuf and self._flowing and not self._iterators:
-            data = self._rbuf.popleft()
-            self._rbuf_len -= len(data)
-            await self._deliver(data)
+            await self._deliver(self._take_buffered())
 
     async def _wait_flowing(self) -> None:
         event = self._flow_wakeup = Wakeup()
@@ -1543,8 +1549,7 @@ class _SocketIterator:
         sock = self._socket
         while True:
             if sock._rbuf:
-                data = sock._rbuf.popleft()
-                sock._rbuf_len -= len(data)
+                data = sock._take_buffered()
             elif sock._eof or sock._destroyed or sock._read_done:
                 self._detach()
                 if sock._had_error and sock._error is not None:
@@ -1559,10 +1564,18 @@ class _SocketIterator:
                 await event.wait()
                 continue
             else:
-                read = await sock._read_for_iterator()
+                if sock._short_read:
+                    assert sock._sock is not None
+                    try:
+                        await sock._poller.wait_readable(sock._sock.fileno())
+                    except trio.ClosedResourceError:
+                        continue  # destroyed meanwhile
+                read = sock._recv_for_iterator()
                 if read is None:
                     continue
                 data = read
+                if not sock._short_read:
+                    await checkpoint()  # more is likely there: let others run first
             if sock._decoder is not None:
                 text = sock._decoder.decode(data)
                 if not text:
