@@ -3,23 +3,30 @@
 Theory of operation
 -------------------
 
-Each open socket owns one task (``_run``) in its loop's nursery, or in its
-server's connection nursery for accepted sockets. That task:
+An open socket with nothing to await owns no task: it is *parked* with the
+loop's poller (``_poller.py``), which calls ``_poll_readable`` when the
+descriptor becomes readable, as libuv calls a read callback. That callback
+reads once, and emits ``'data'`` (or reads ahead into the buffer) right there;
+idle connections, the bulk of a busy server, cost no trio task at all.
 
-1. connects, when the socket was made by ``connect()``, and emits ``'connect'``;
-2. reads: the *dispatcher* loop turns bytes from the kernel into ``'data'``
-   events, awaiting async listeners in order before reading on (natural
-   backpressure), until the peer's FIN (``'end'``) or an error;
-3. waits for the write side to finish (our FIN sent after the queue drained);
-4. closes the descriptor and emits ``'error'`` (if any) and ``'close'``.
+Whatever must be awaited goes to a task of its own, in the loop's nursery
+(``_serve``, which parks again once only waiting is left):
 
-It holds no nursery of its own (idle sockets are the bulk of a busy server's
-memory). Its helper tasks run beside it in the same parent nursery, each in a
-cancel scope of its own and only while needed: the writer (while something is
-queued), the idle timer (while ``set_timeout`` is on), and async listeners (an
-async connection listener is the connection's task). ``destroy()`` cancels the
-connect-phase scope, or wakes the task's waits (``_interrupt``), and the task
-then closes the descriptor; nothing outlives the parent nursery.
+1. connecting, when the socket was made by ``connect()`` (``_run``, with a
+   cancel scope: a lookup in a thread, Happy Eyeballs), then ``'connect'``;
+2. an async ``'data'`` listener: the rest of the emit is awaited before the
+   next listener and the next read (natural backpressure), or a buffer to flush;
+3. the peer's FIN (``'end'``), then waiting for the write side to finish (our
+   FIN sent after the queue drained), or an error, or ``destroy()``;
+4. closing the descriptor and emitting ``'error'`` (if any) and ``'close'``.
+
+Helper tasks run beside it, each in a cancel scope of its own and only while
+needed: the writer (while something is queued), the idle timer (while
+``set_timeout`` is on), and async listeners (an async connection listener is
+the connection's task). ``destroy()`` cancels the connect-phase scope, or
+wakes the task's waits (``_interrupt``), or unparks the socket; the task then
+closes the descriptor. At the loop's end the poller closes what is still
+parked; nothing outlives the loop's nursery.
 
 Reading and writing use a non-blocking stdlib socket with the loop's
 edge-triggered poller (``_poller.py``) instead of trio's one-shot waits:
@@ -39,7 +46,6 @@ everything read has been consumed.
 
 from __future__ import annotations
 
-import contextlib
 import errno as _errno
 import inspect
 import os
@@ -92,7 +98,6 @@ def _writer_chunk(data: object, encoding: str | None, name: str = "chunk") -> by
     raise _errors.invalid_arg_type(name, ["string", "Buffer", "TypedArray", "DataView"], data)
 
 
-_NO_SCOPE = contextlib.nullcontext()
 #: Keys of ``Socket({...})``, as the keyword arguments (Node's new net.Socket options).
 _SOCKET_OPTION_KEYS = frozenset({"fd", "allow_half_open", "readable", "writable"})
 
