@@ -834,3 +834,32 @@ async def test_socket_constructor_rejects_unknown_option_keys() -> None:
         assert info.value.code == "ERR_INVALID_ARG_VALUE"
         assert "options.allowHalfOpen" in str(info.value)
         assert trionet.Socket({"allow_half_open": True}).allow_half_open
+
+
+async def test_connect_again_is_an_error_event(transport: str, tmp_path: Path) -> None:
+    """connect() on a connecting or connected socket: 'error' then 'close'(True).
+
+    EALREADY while a TCP connect is in flight (as Node), EISCONN once connected
+    (Node's docs call this undefined; its TCP sockets reconnect).
+    """
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            target = await listen(transport, tmp_path, lambda c: c.on("error", lambda e: None))
+            log: list[Any] = []
+            s = trionet.connect(*target.args)
+            recorder(s, log, "s", "connect", "error", "close")
+            await trionet.once(s, "connect")
+            assert s.connect(*target.args) is s
+            await next_event(s, "close")
+            (error,) = [entry[2] for entry in log if entry[1] == "error"]
+            assert error.code == "EISCONN" and error.syscall == "connect"
+            assert log[-1] == ("s", "close", True)
+            if transport != "unix":
+                t = trionet.connect(*target.args)
+                recorder(t, log, "t", "connect", "error", "close")
+                t.connect(*target.args)
+                await next_event(t, "close")
+                t_events = [entry[1:] for entry in log if entry[0] == "t"]
+                assert [e[0] for e in t_events] == ["error", "close"]
+                assert t_events[0][1].code == "EALREADY"
+            target.server.close()

@@ -43,10 +43,18 @@ def normalize_encoding(encoding: object) -> str | None:
 def encode(data: str, encoding: str) -> bytes:
     """``Buffer.from(data, encoding)`` (encoding already normalized)."""
     if encoding == "utf8":
-        return data.encode("utf-8", "surrogatepass")
+        try:
+            return data.encode("utf-8")
+        except UnicodeEncodeError:
+            # Surrogate code points, as a JS string holds them: a pair is one
+            # character (4 UTF-8 bytes), a lone surrogate becomes U+FFFD.
+            units = data.encode("utf-16-le", "surrogatepass")
+            return units.decode("utf-16-le", "replace").encode("utf-8")
     if encoding == "latin1" or encoding == "ascii":
         # Node keeps the low byte of each UTF-16 code unit for both.
-        return bytes(ord(c) & 0xFF for c in data) if not data.isascii() else data.encode()
+        if data.isascii():
+            return data.encode()
+        return data.encode("utf-16-le", "surrogatepass")[::2]
     if encoding == "utf16le":
         return data.encode("utf-16-le", "surrogatepass")
     if encoding == "hex":

@@ -47,7 +47,6 @@ __all__ = [
     "socket_bad_port",
     "socket_closed",
     "socket_closed_before_connection",
-    "socket_connection_in_progress",
     "socket_connection_timeout",
     "stream_already_finished",
     "stream_destroyed",
@@ -981,11 +980,6 @@ def socket_closed_before_connection() -> NodeError:
 def socket_connection_timeout() -> NodeError:
     """``ERR_SOCKET_CONNECTION_TIMEOUT`` (all connection attempts timed out)."""
     return NodeError("ERR_SOCKET_CONNECTION_TIMEOUT", "Socket connection timeout")
-
-
-def socket_connection_in_progress() -> NodeError:
-    """``ERR_SOCKET_CONNECTION_IN_PROGRESS``: ``connect()`` on a socket already connecting."""
-    return NodeError("ERR_SOCKET_CONNECTION_IN_PROGRESS", "Socket already connecting")
 
 
 def stream_already_finished(method: str) -> NodeError:

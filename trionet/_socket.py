@@ -449,7 +449,9 @@ class Socket(Handle):
         options, callback = normalize_connect(args, kwargs)
         self._loop.check_running()
         if self._started and not self._destroyed:
-            raise _errors.socket_connection_in_progress()
+            # As Node: the first connect never completes; 'error', then 'close'.
+            self._fail(self._connect_again_error(options))
+            return self
         if callback is not None:
             self.once("connect", callback)
         if options.allow_half_open is not None:
@@ -463,11 +465,33 @@ class Socket(Handle):
         self._start(options)
         return self
 
+    def _connect_again_error(self, options: ConnectOptions) -> _errors.NetError:
+        """What the kernel says to a second connect(): Node emits it as 'error'.
+
+        EALREADY while a TCP connect is in flight, EISCONN once connected (and for
+        Unix sockets, which connect at once). Node's docs call this undefined
+        behaviour; Node 20's TCP sockets even reconnect once connected.
+        """
+        if options.path is not None:
+            return _errors.system_error(_errno.EISCONN, "connect", options.path)
+        code = _errno.EALREADY if self._connecting else _errno.EISCONN
+        local = self.address()
+        return _errors.system_error(
+            code,
+            "connect",
+            options.host,
+            options.port,
+            local_address=local.get("address"),
+            local_port=local.get("port"),
+        )
+
     async def _connect(self, options: ConnectOptions) -> None:
         if options.path is not None:
             await self._connect_unix(options.path)
         else:
             await self._connect_tcp(options)
+        if self._destroyed:  # while the kernel connected without a checkpoint
+            return
         self._connecting = False
         if options.no_delay:
             self.set_no_delay(True)
