@@ -230,3 +230,34 @@ async def test_unrefd_parked_socket_is_closed_at_loop_end(tmp_path: Path) -> Non
         assert s.destroyed
         await trio.testing.wait_all_tasks_blocked()
         assert len(os.listdir("/proc/self/fd")) <= fds_before
+
+
+async def test_resume_racing_a_new_edge_loses_no_data(transport: str, tmp_path: Path) -> None:  # noqa: F811
+    """Read ahead, then a 'data' listener (resume) and new bytes in the same instant.
+
+    The poller sees the new edge first and unparks the socket to flush its
+    buffer without reading: the task must read before it parks again, or the
+    new bytes wait for an edge that never comes.
+    """
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            accepted: list[trionet.Socket] = []
+            target = await listen(transport, tmp_path, accepted.append)
+            raw = raw_client(target.args)
+            raw.send(b"first ")
+            await trio.testing.wait_all_tasks_blocked()  # read ahead, parked
+            (conn,) = accepted
+            assert conn.readable_length == len(b"first ")
+            got = bytearray()
+            done = trio.Event()
+
+            def on_data(chunk: bytes) -> None:
+                got.extend(chunk)
+                if got == b"first second":
+                    done.set()
+
+            conn.on("data", on_data)  # resume(): the poller will look again...
+            raw.send(b"second")  # ...but sees this edge first
+            await done.wait()
+            raw.close()
+            target.server.close()

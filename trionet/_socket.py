@@ -73,8 +73,12 @@ __all__ = ["Socket", "connect", "create_connection"]
 
 #: Node's default writableHighWaterMark for sockets (16 KiB until Node 22).
 WRITE_HIGH_WATER_MARK = 16 * 1024
-#: Read size once a read has filled the shared buffer (bulk transfer).
+#: Read size once a read has filled the shared buffer (bulk transfer). Loopback
+#: TCP gains from big reads; a Unix socket's peer takes at most its send buffer
+#: (~208 KiB) per send, and big reads there mean partial echoes and queueing:
+#: measured with bench/ and shared/bench/compare.py, stream-1x64KiB.
 BULK_READ_SIZE = 262144
+UNIX_BULK_READ_SIZE = 65536
 #: Most buffers one sendmsg() takes (Linux's IOV_MAX is 1024).
 _IOV_MAX = 64
 #: Node's default readableHighWaterMark: how far a non-flowing socket reads ahead.
@@ -137,6 +141,7 @@ class Socket(Handle):
         "_allow_half_open",
         "_attempted_addresses",
         "_bulk",
+        "_bulk_size",
         "_connecting",
         "_corked",
         "_decoder",
@@ -241,6 +246,7 @@ class Socket(Handle):
         self._read_done = False
         self._short_read = False
         self._bulk = False
+        self._bulk_size = BULK_READ_SIZE  # UNIX_BULK_READ_SIZE once a Unix socket
         self._decoder: Decoder | None = None
         self._iterators = 0
         self._iter_wakeup: Wakeup | None = None
@@ -288,6 +294,8 @@ class Socket(Handle):
         sock.setblocking(False)
         self._sock = sock
         self._adopted = True
+        if sock.family == _stdsocket.AF_UNIX:
+            self._bulk_size = UNIX_BULK_READ_SIZE
         self._readable = bool(readable)
         self._writable = bool(writable)
         if not self._readable:
@@ -301,7 +309,9 @@ class Socket(Handle):
     def _accepted(cls, sock: _stdsocket.socket, peer: Any, server: Server) -> Socket:
         self = cls(allow_half_open=server._allow_half_open)
         self._sock = sock
-        if sock.family != _stdsocket.AF_UNIX:
+        if sock.family == _stdsocket.AF_UNIX:
+            self._bulk_size = UNIX_BULK_READ_SIZE
+        else:
             # accept() told us the peer: no getpeername() later, and it stays known
             # after the connection is gone (Node caches it on first use).
             self._peer = peer
@@ -505,6 +515,7 @@ class Socket(Handle):
         sock = _stdsocket.socket(_stdsocket.AF_UNIX, _stdsocket.SOCK_STREAM)
         sock.setblocking(False)
         self._sock = sock
+        self._bulk_size = UNIX_BULK_READ_SIZE
         while True:
             try:
                 sock.connect(path)
@@ -698,7 +709,7 @@ class Socket(Handle):
             # more: recv() straight into a new bytes object, saving the copy out.
             try:
                 if self._bulk:
-                    data = sock.recv(BULK_READ_SIZE)
+                    data = sock.recv(self._bulk_size)
                     n = len(data)
                 else:
                     n = sock.recv_into(view)
@@ -715,7 +726,7 @@ class Socket(Handle):
                 self._eof = True
                 continue
             if self._bulk:
-                self._bulk = n >= BULK_READ_SIZE
+                self._bulk = n >= self._bulk_size
                 self._short_read = not self._bulk
             else:
                 self._short_read = n < size
@@ -755,6 +766,9 @@ class Socket(Handle):
     def _unpark(self, pending: Awaitable[object] | None) -> None:
         """Leave the poller's care for a task: there is something to await."""
         self._parked = False
+        # The poller may have spent a readiness edge on us without a read (we
+        # unparked instead): the task reads before it waits, or parks again.
+        self._short_read = False
         sock = self._sock
         if sock is not None and sock.fileno() != -1:
             self._poller.unpark(sock.fileno())
@@ -783,7 +797,7 @@ class Socket(Handle):
         assert sock is not None
         try:
             if self._bulk:
-                data = sock.recv(BULK_READ_SIZE)
+                data = sock.recv(self._bulk_size)
                 n = len(data)
             else:
                 view = self._loop.recv_view
@@ -803,7 +817,7 @@ class Socket(Handle):
             self._eof = True
             self._unpark(None)
             return True
-        self._bulk = n >= (BULK_READ_SIZE if self._bulk else len(self._loop.recv_view))
+        self._bulk = n >= (self._bulk_size if self._bulk else len(self._loop.recv_view))
         self._short_read = not self._bulk
         self.bytes_read += n
         if self._timeout_ms:
@@ -898,8 +912,8 @@ class Socket(Handle):
         assert sock is not None
         try:
             if self._bulk:
-                data = sock.recv(BULK_READ_SIZE)
-                limit = BULK_READ_SIZE
+                limit = self._bulk_size
+                data = sock.recv(limit)
             else:
                 view = self._loop.recv_view
                 n = sock.recv_into(view)
