@@ -145,6 +145,7 @@ class Socket(Handle):
         "_connecting",
         "_corked",
         "_decoder",
+        "_default_encoding",
         "_destroyed",
         "_emitted_end",
         "_ending",
@@ -264,6 +265,7 @@ class Socket(Handle):
         self._write_side_done = False
         self._write_wakeup: Wakeup | None = None
         self._hwm = WRITE_HIGH_WATER_MARK
+        self._default_encoding: str | None = None
         self._on_read: tuple[Any, Callable[..., object]] | None = None
         self._pipes: tuple[_Pipe, ...] = ()
         self._attempted_addresses: list[str] | None = None
@@ -1055,7 +1057,7 @@ class Socket(Handle):
             callback, encoding = encoding, None
         if callback is not None:
             _validate.validate_function(callback, "cb")
-        chunk = _writer_chunk(data, encoding)
+        chunk = _writer_chunk(data, self._default_encoding if encoding is None else encoding)
         if self._ending or self._destroyed:
             error = (
                 _errors.stream_write_after_end()
@@ -1218,7 +1220,8 @@ class Socket(Handle):
         if callback is not None:
             _validate.validate_function(callback, "cb")
         if data is not None:
-            chunk = _writer_chunk(data, encoding if isinstance(encoding, str) else None)
+            enc = encoding if isinstance(encoding, str) else self._default_encoding
+            chunk = _writer_chunk(data, enc)
             if not self._ending and not self._destroyed:
                 self._send_or_queue(chunk, None)
         if callback is not None:
@@ -1265,6 +1268,51 @@ class Socket(Handle):
     def readable_length(self) -> int:
         """Bytes read from the kernel and not yet emitted."""
         return self._rbuf_len
+
+    # == stream state, as Node's Duplex flags ========================================
+
+    @property
+    def readable(self) -> bool:
+        """Whether 'data' may still come: not destroyed, 'end' not emitted."""
+        return not self._destroyed and not self._emitted_end
+
+    @property
+    def writable(self) -> bool:
+        """Whether ``write()`` may be called: not destroyed, ``end()`` not called."""
+        return not self._destroyed and not self._ending
+
+    @property
+    def readable_ended(self) -> bool:
+        """Whether ``'end'`` has been emitted (Node's ``readableEnded``)."""
+        return self._emitted_end and self._readable
+
+    @property
+    def readable_flowing(self) -> bool | None:
+        """None until a consumer appears, then True (flowing) or False (paused)."""
+        return self._flowing
+
+    @property
+    def writable_ended(self) -> bool:
+        """Whether ``end()`` has been called (Node's ``writableEnded``)."""
+        return self._ending and self._writable
+
+    @property
+    def writable_finished(self) -> bool:
+        """Whether ``'finish'`` has been emitted (Node's ``writableFinished``)."""
+        return self._finish_emitted
+
+    @property
+    def writable_corked(self) -> int:
+        """How many ``uncork()`` calls it takes to uncork (Node's ``writableCorked``)."""
+        return self._corked
+
+    def set_default_encoding(self, encoding: str) -> Socket:
+        """The encoding of ``write(str)`` and ``end(str)`` without one (default utf8)."""
+        enc = normalize_encoding(encoding) if isinstance(encoding, str) else None
+        if enc is None:
+            raise _errors.unknown_encoding(encoding)
+        self._default_encoding = enc
+        return self
 
     # == destroying ==================================================================
 
