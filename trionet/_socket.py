@@ -117,6 +117,16 @@ def _interleave_families(addresses: list[tuple[str, int]]) -> list[tuple[str, in
     return out
 
 
+def _races_families(options: ConnectOptions) -> bool:
+    """Whether connect() races the looked-up addresses (Node 20's autoSelectFamily
+    applies only to an unspecified family and no local address)."""
+    return (
+        options.auto_select_family
+        and options.family not in (4, 6)
+        and options.local_address is None
+    )
+
+
 def _aggregate_error(errors: list[_errors.NetError]) -> _errors.NetError:
     """Node's AggregateError for a failed Happy Eyeballs race: first error's code,
     every error in ``.errors`` (the message lists them; Node's is empty)."""
@@ -535,7 +545,7 @@ class Socket(Handle):
         assert port is not None
         family = is_ip(host)
         addresses = [(host, family)] if family else await self._lookup(options)
-        if len(addresses) == 1 or not options.auto_select_family:
+        if len(addresses) == 1 or not _races_families(options):
             self._sock = await self._attempt(addresses[0], port, options)
             return
         self._sock = await self._happy_eyeballs(addresses, port, options)
@@ -616,14 +626,24 @@ class Socket(Handle):
         raise _aggregate_error(errors)
 
     async def _lookup(self, options: ConnectOptions) -> list[tuple[str, int]]:
-        """Resolve the host (or call the custom ``lookup``); emit ``'lookup'``."""
+        """Resolve the host (or call the custom ``lookup``) as Node 20 does; emit
+        ``'lookup'`` for each address that will be tried, in order."""
         host = options.host
+        family = options.family if options.family in (4, 6) else 0
+        hints = options.hints or 0
+        if family == 0 and hints == 0:
+            hints = getattr(_stdsocket, "AI_ADDRCONFIG", 0)
+        # Node races every address only for an unspecified family without a local
+        # address (lookupAndConnectMultiple); otherwise it takes the first one.
+        race = _races_families(options)
+        lookup_options: dict[str, Any] = {"family": family or None, "hints": hints}
+        if race:
+            lookup_options["all"] = True
         try:
             if options.lookup is not None:
-                found = await self._custom_lookup(options)
+                found = await self._custom_lookup(options, lookup_options)
             else:
-                af = {4: _stdsocket.AF_INET, 6: _stdsocket.AF_INET6}.get(options.family, 0)
-                hints = options.hints or getattr(_stdsocket, "AI_ADDRCONFIG", 0)
+                af = {4: _stdsocket.AF_INET, 6: _stdsocket.AF_INET6}.get(family, 0)
                 infos = await trio.socket.getaddrinfo(
                     host, options.port, af, _stdsocket.SOCK_STREAM, 0, hints
                 )
@@ -642,18 +662,20 @@ class Socket(Handle):
             error = _errors.dns_error(_stdsocket.EAI_NONAME, "getaddrinfo", host)
             self.emit("lookup", error, None, None, host)
             raise error
-        first = found[0]
-        await self._emit_awaiting("lookup", None, first[0], first[1], host)
+        if not race:
+            found = found[:1]
+        for address, address_family in found:
+            await self._emit_awaiting("lookup", None, address, address_family, host)
         return found
 
-    async def _custom_lookup(self, options: ConnectOptions) -> list[tuple[str, int]]:
-        """Call ``lookup(host, {'family', 'hints', 'all'})``: sync or async, returning
-        ``(address, family)`` or a list of those (or of Node's ``{'address', 'family'}``)."""
+    async def _custom_lookup(
+        self, options: ConnectOptions, lookup_options: dict[str, Any]
+    ) -> list[tuple[str, int]]:
+        """Call ``lookup(host, options)`` with Node's options (``family``: 4, 6 or
+        None, ``hints``, ``all`` when racing): sync or async, returning ``(address, family)``
+        or a list of those (or of Node's ``{'address', 'family'}``)."""
         assert options.lookup is not None
-        result = options.lookup(
-            options.host,
-            {"family": options.family, "hints": options.hints, "all": options.auto_select_family},
-        )
+        result = options.lookup(options.host, lookup_options)
         if inspect.isawaitable(result):
             result = await result
         entries = result if isinstance(result, list) else [result]
