@@ -76,7 +76,6 @@ class Loop:
         self.recv_view = memoryview(self.recv_buffer)
         #: The edge-triggered poller of the loop's connection sockets.
         self.poller = Poller(self._uncaught)
-        nursery.start_soon(self.poller.run)
 
     def _uncaught(self, error: Exception) -> None:
         """End the loop with ``error``, raised from a task of its own."""
@@ -217,6 +216,7 @@ async def open_loop() -> AsyncIterator[Loop]:
             loop = Loop(nursery)
             token = _current.set(loop)
             try:
+                nursery.start_soon(loop.poller.run)
                 nursery.start_soon(loop._run_ticks)
                 yield loop
                 await loop._wait_idle()

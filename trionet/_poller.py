@@ -64,6 +64,7 @@ class Poller:
 
     __slots__ = (
         "_again",
+        "_closed",
         "_epoll",
         "_errored",
         "_hung_up",
@@ -99,6 +100,7 @@ class Poller:
         self._parked: dict[int, Parked] = {}
         self._again: list[tuple[int, Parked]] = []
         self._sleeping: trio.CancelScope | None = None
+        self._closed = False
 
     async def run(self) -> None:
         """Watch the epoll set until cancelled (runs in the loop's nursery)."""
@@ -150,6 +152,7 @@ class Poller:
                         except Exception as exc:
                             self._uncaught(exc)
         finally:
+            self._closed = True
             for owner in list(parked.values()):
                 owner._poll_abandon()
             parked.clear()
@@ -185,8 +188,7 @@ class Poller:
         if fd in sticky:
             return trio.lowlevel.checkpoint()  # noqa: ASYNC105
         if fd in ready:
-            ready.discard(fd)
-            return trio.lowlevel.checkpoint()  # noqa: ASYNC105
+            return _take_ready(ready, fd)
         if fd in waiters:
             raise trio.BusyResourceError("another task is already waiting on this socket")
         waiters[fd] = current_task()
@@ -258,6 +260,12 @@ class Poller:
                     self._epoll.unregister(fd)
                 except OSError:
                     pass
+
+
+async def _take_ready(ready: set[int], fd: int) -> None:
+    await trio.lowlevel.checkpoint_if_cancelled()  # cancelled: the edge stays
+    ready.discard(fd)
+    await trio.lowlevel.cancel_shielded_checkpoint()
 
 
 def _abort_wait(waiters: dict[int, Task], fd: int, _: Callable[[], BaseException]) -> Abort:

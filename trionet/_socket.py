@@ -152,6 +152,7 @@ class Socket(Handle):
         "_attempted_addresses",
         "_bulk",
         "_bulk_size",
+        "_close_queued",
         "_connecting",
         "_corked",
         "_decoder",
@@ -167,6 +168,7 @@ class Socket(Handle):
         "_flowing",
         "_had_error",
         "_hwm",
+        "_in_listener",
         "_io_scope",
         "_iter_wakeup",
         "_iterators",
@@ -243,6 +245,8 @@ class Socket(Handle):
         # The loop's: a parked socket has no task to keep a narrower nursery open.
         self._nursery: trio.Nursery = self._loop._nursery
         self._parked = False
+        self._in_listener = 0  # async listeners our task awaits (nesting depth)
+        self._close_queued = False
         self._open = False
         self._writer_scope: trio.CancelScope | None = None
         self._timer_scope: trio.CancelScope | None = None
@@ -385,7 +389,11 @@ class Socket(Handle):
         try:
             try:
                 if pending is not None:
-                    await pending
+                    self._in_listener += 1
+                    try:
+                        await pending
+                    finally:
+                        self._in_listener -= 1
                 if not self._destroyed:
                     parked = await self._dispatch()
                     if parked:
@@ -398,13 +406,29 @@ class Socket(Handle):
             except trio.ClosedResourceError:
                 if not self._destroyed:
                     raise
-            self._shut_down()
-            # As Node's handle-close callback: after what this step queued (a write
-            # callback's error, the server's 'close' once its last connection went).
-            self._loop.defer(self._emit_error_and_close)
+            self._close()
         finally:
             if not parked:
                 self._poll_abandon()
+
+    def _close(self) -> None:
+        """Close the descriptor now, and emit 'error' (if any) and 'close' soon; once."""
+        if self._close_queued:
+            return
+        self._close_queued = True
+        self._shut_down()
+        # As Node's handle-close callback: after what this step queued (a write
+        # callback's error, the server's 'close' once its last connection went).
+        self._loop.defer(self._emit_error_and_close)
+
+    async def _emit_awaiting(self, name: str, *args: object) -> bool:
+        # Counted, so that destroy() from an async listener closes at once rather
+        # than after the listener returns (which may await 'close' itself).
+        self._in_listener += 1
+        try:
+            return await super()._emit_awaiting(name, *args)
+        finally:
+            self._in_listener -= 1
 
     def _poll_abandon(self) -> None:
         """Close without events: the task was cancelled, or the loop is ending."""
@@ -781,6 +805,9 @@ class Socket(Handle):
         """Hand the descriptor to the poller, which calls ``_poll_readable``."""
         sock = self._sock
         assert sock is not None
+        if self._poller._closed:  # the loop has ended: close instead
+            self._poll_abandon()
+            return True
         self._parked = True
         fd = sock.fileno()
         if self._poller.park(fd, self):
@@ -806,7 +833,7 @@ class Socket(Handle):
         a buffer to flush) goes to a new task. False when an ``async for`` is
         reading: the readiness is left for it.
         """
-        if self._destroyed or (self._rbuf and self._flowing):
+        if self._destroyed or (self._rbuf and self._flowing and not self._iterators):
             self._unpark(None)
             return True
         if self._eof:
@@ -853,7 +880,10 @@ class Socket(Handle):
                 self._fail(exc)
                 return True
             if pending is not None:
-                self._unpark(pending)
+                if self._parked:
+                    self._unpark(pending)
+                else:  # a listener unparked us (destroy()): the task is running
+                    self._spawn_awaitable(pending)
                 return True
         else:
             self._buffer(data)
@@ -897,7 +927,7 @@ class Socket(Handle):
 
         No ``'data'`` events; returning False from the callback pauses the socket.
         """
-        while True:
+        while not self._destroyed:
             if self._flowing is False:
                 await self._wait_flowing()
                 continue
@@ -982,7 +1012,7 @@ class Socket(Handle):
             await self._emit_awaiting("data", data)
 
     async def _flush_buffered(self) -> None:
-        while self._rbuf and self._flowing and not self._iterators:
+        while self._rbuf and self._flowing and not self._iterators and not self._destroyed:
             await self._deliver(self._take_buffered())
 
     async def _wait_flowing(self) -> None:
@@ -1348,6 +1378,10 @@ class Socket(Handle):
             self._had_error = True
         self._interrupt()
         self._wake_iterators()
+        if self._in_listener and self._open:
+            # Our task is inside an async listener: close now, as Node does,
+            # instead of once the listener returns.
+            self._close()
         # A started socket's task sees the cancelled scope (or, not yet running,
         # _destroyed) and closes; an unstarted one only has events to emit.
         if not self._started:
@@ -1664,6 +1698,10 @@ class _SocketIterator:
             if sock._rbuf:
                 data = sock._take_buffered()
             elif sock._eof or sock._destroyed or sock._read_done:
+                if sock._decoder is not None and sock._eof and not sock._destroyed:
+                    rest = sock._decoder.decode(b"", final=True)
+                    if rest:
+                        return rest
                 self._detach()
                 if sock._had_error and sock._error is not None:
                     raise sock._error
@@ -1677,6 +1715,7 @@ class _SocketIterator:
                 await event.wait()
                 continue
             else:
+                await trio.lowlevel.checkpoint_if_cancelled()
                 if sock._short_read:
                     assert sock._sock is not None
                     try:
@@ -1688,7 +1727,7 @@ class _SocketIterator:
                     continue
                 data = read
                 if not sock._short_read:
-                    await checkpoint()  # more is likely there: let others run first
+                    await trio.lowlevel.cancel_shielded_checkpoint()
             if sock._decoder is not None:
                 text = sock._decoder.decode(data)
                 if not text:
