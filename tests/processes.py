@@ -1,4 +1,4 @@
-"""Helpers for tests that run trionet programs as real processes (CLI, examples)."""
+"""Helpers for tests that run real processes: trionet programs (CLI, examples), node."""
 
 from __future__ import annotations
 
@@ -11,6 +11,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def node_binary() -> str:
+    """The node binary: the test is skipped without one, but fails when CI is set."""
+    import pytest
+
+    path = shutil.which("node")
+    if path is None:
+        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+            pytest.fail("node is required when CI is set")
+        pytest.skip("node is not installed")
+    return path
 
 
 def child_env() -> dict[str, str]:

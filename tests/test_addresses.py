@@ -6,7 +6,6 @@ import ipaddress
 import json
 import os
 import random
-import shutil
 import socket
 import subprocess
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from processes import node_binary
 
 from trionet._addresses import (
     dualstack_available,
@@ -159,13 +159,8 @@ def test_str_subclass() -> None:
 
 @pytest.fixture(scope="module")
 def node() -> str:
-    """Return the node binary, skipping (or failing under CI) when missing."""
-    path = shutil.which("node")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is required under CI")
-        pytest.skip("node is not installed")
-    return path
+    """The node binary, skipping (or failing under CI) when missing."""
+    return node_binary()
 
 
 _NODE_IS_IP = """

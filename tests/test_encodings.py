@@ -8,12 +8,11 @@ characters outside the BMP under the one-byte encodings.
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
 import subprocess
 
 import pytest
+from processes import node_binary
 
 from trionet._encodings import encode
 
@@ -40,12 +39,7 @@ process.stdout.write(JSON.stringify(cases.map(([s, enc]) => Buffer.from(s, enc).
 
 @pytest.fixture(scope="module")
 def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is required under CI")
-        pytest.skip("node is not installed")
-    return path
+    return node_binary()
 
 
 def node_bytes(node: str, cases: list[tuple[str, str]]) -> list[str]:

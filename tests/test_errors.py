@@ -5,15 +5,14 @@ from __future__ import annotations
 import errno
 import json
 import math
-import os
 import pickle
-import shutil
 import socket
 import subprocess
 import warnings
 from typing import Any
 
 import pytest
+from processes import node_binary
 
 from trionet import _errors as E
 from trionet import _validate as V
@@ -636,10 +635,7 @@ def _py_outcome(fn: Any) -> dict[str, Any]:
 
 @pytest.mark.node
 def test_against_node() -> None:
-    if shutil.which("node") is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is required when CI is set")
-        pytest.skip("node is not installed")
+    node_binary()
     rows = _node_rows()
     payload = json.dumps([{"kind": k, "args": [_enc(a) for a in args]} for k, args, _ in rows])
     proc = subprocess.run(

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 import trio
+from processes import node_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -49,19 +50,10 @@ IMPLS = ("node", "trionet")
 TRANSPORTS = ("tcp", "unix")
 
 
-def _ci() -> bool:
-    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture
 def node() -> str:
     """The node binary: skipped when missing, but a failure when CI is set."""
-    path = shutil.which("node")
-    if path is None:
-        if _ci():
-            pytest.fail("node is required when CI is set (tests/node/ are Node twins)")
-        pytest.skip("node is not installed")
-    return path
+    return node_binary()
 
 
 @pytest.fixture
