@@ -233,7 +233,10 @@ class Poller:
 
     def interrupt(self, fd: int) -> None:
         """Wake ``fd``'s waiters with ClosedResourceError (it is about to close)."""
-        error = trio.ClosedResourceError("this socket was destroyed")
+        self._fail_waiters(fd, "this socket was destroyed")
+
+    def _fail_waiters(self, fd: int, message: str) -> None:
+        error = trio.ClosedResourceError(message)
         for waiters in (self._readers, self._writers):
             task = waiters.pop(fd, None)
             if task is not None:
@@ -245,11 +248,7 @@ class Poller:
         ``unregister=True`` also removes it from the epoll set, which close()
         does by itself unless the descriptor was duplicated elsewhere.
         """
-        error = trio.ClosedResourceError("another task closed this socket")
-        for waiters in (self._readers, self._writers):
-            task = waiters.pop(fd, None)
-            if task is not None:
-                reschedule(task, outcome.Error(error))
+        self._fail_waiters(fd, "another task closed this socket")
         for states in (self._readable, self._writable, self._hung_up, self._errored):
             states.discard(fd)
         self._parked.pop(fd, None)

@@ -81,7 +81,6 @@ class Server(Handle):
         "_accepting",
         "_allow_half_open",
         "_closing",
-        "_conn_nursery",
         "_connections",
         "_listen_id",
         "_pause_on_connect",
@@ -129,7 +128,6 @@ class Server(Handle):
         self._unix_inode: tuple[int, int] | None = None
         self._connections: set[Socket] = set()
         self._accept_scope: trio.CancelScope | None = None
-        self._conn_nursery: trio.Nursery | None = None
         #: Bumped by every listen() and close(): a pending lookup whose id is stale
         #: does not bind (Node's ``_listeningId``).
         self._listen_id = 0
@@ -336,22 +334,16 @@ class Server(Handle):
             await started.wait()
             if self._sock is not sock:
                 return
-            async with trio.open_nursery() as conns:
-                self._conn_nursery = conns
-                with trio.CancelScope() as scope:
-                    self._accept_scope = scope
-                    try:
-                        await self._accept_loop(sock, conns)
-                    finally:
-                        if self._sock is sock:
-                            self._close_listening_socket()
+            with trio.CancelScope() as scope:
+                self._accept_scope = scope
+                await self._accept_loop(sock)
         finally:
-            # Cancelled before 'listening' (the loop's block raised, say): the
-            # socket and its Unix file must not outlive the loop either.
+            # Also when cancelled before 'listening' (the loop's block raised, say):
+            # the socket and its Unix file must not outlive the loop.
             if self._sock is sock:
                 self._close_listening_socket()
 
-    async def _accept_loop(self, listening: _stdsocket.socket, conns: trio.Nursery) -> None:
+    async def _accept_loop(self, listening: _stdsocket.socket) -> None:
         while True:
             try:
                 sock, peer = listening.accept()
@@ -383,9 +375,9 @@ class Server(Handle):
             if limit and len(self._connections) >= limit:
                 self._drop(sock)
                 continue
-            self._handle_connection(sock, peer, conns)
+            self._handle_connection(sock, peer)
 
-    def _handle_connection(self, sock: _stdsocket.socket, peer: Any, conns: trio.Nursery) -> None:
+    def _handle_connection(self, sock: _stdsocket.socket, peer: Any) -> None:
         connection = Socket._accepted(sock, peer, self)
         self._connections.add(connection)
         connection._started = True

@@ -54,7 +54,7 @@ import struct
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import trio
 from trio.lowlevel import checkpoint, wait_writable
@@ -735,8 +735,6 @@ class Socket(Handle):
         if self._on_read is not None:
             await self._dispatch_on_read(sock, *self._on_read)
             return False
-        view = self._loop.recv_view
-        size = len(view)
         while not self._read_done and not self._destroyed:
             if self._rbuf and self._flowing and not self._iterators:
                 await self._flush_buffered()
@@ -753,36 +751,13 @@ class Socket(Handle):
                 return self._park()
             if self._short_read or (not self._flowing and self._rbuf_len >= READ_HIGH_WATER_MARK):
                 return self._park()
-            # After a read that filled the shared buffer the kernel likely holds
-            # more: recv() straight into a new bytes object, saving the copy out.
-            try:
-                if self._bulk:
-                    data = sock.recv(self._bulk_size)
-                    n = len(data)
-                else:
-                    n = sock.recv_into(view)
-            except BlockingIOError:
-                self._short_read = True
-                self._bulk = False
-                continue
-            except OSError as exc:
-                if exc.errno in (_errno.EBADF, _errno.ENOTSOCK):
-                    return False
-                self._fail(_errors.system_error(exc, "read"))
+            data = self._read_chunk()
+            if data is None:
+                continue  # short read: the loop parks
+            if data is False:
                 return False
-            if n == 0:
-                self._eof = True
-                continue
-            if self._bulk:
-                self._bulk = n >= self._bulk_size
-                self._short_read = not self._bulk
-            else:
-                self._short_read = n < size
-                self._bulk = not self._short_read
-                data = bytes(view[:n])
-            self.bytes_read += n
-            if self._timeout_ms:
-                self._touch()
+            if not data:
+                continue  # EOF: the loop emits 'end'
             if self._flowing:
                 await self._deliver(data)
             else:
@@ -844,35 +819,13 @@ class Socket(Handle):
             return False
         if not self._flowing and self._rbuf_len >= READ_HIGH_WATER_MARK:
             return False
-        sock = self._sock
-        assert sock is not None
-        try:
-            if self._bulk:
-                data = sock.recv(self._bulk_size)
-                n = len(data)
-            else:
-                view = self._loop.recv_view
-                n = sock.recv_into(view)
-                data = bytes(view[:n])
-        except BlockingIOError:
-            self._short_read = True
-            self._bulk = False
+        data = self._read_chunk()
+        if data is None:
             return True
-        except OSError as exc:
-            if exc.errno in (_errno.EBADF, _errno.ENOTSOCK):
+        if not data:
+            if self._parked:  # EOF or a closed descriptor (_fail unparked already)
                 self._unpark(None)
-            else:
-                self._fail(_errors.system_error(exc, "read"))  # unparks
             return True
-        if n == 0:
-            self._eof = True
-            self._unpark(None)
-            return True
-        self._bulk = n >= (self._bulk_size if self._bulk else len(self._loop.recv_view))
-        self._short_read = not self._bulk
-        self.bytes_read += n
-        if self._timeout_ms:
-            self._touch()
         if self._flowing:
             try:
                 pending = self._deliver_now(data)
@@ -887,8 +840,11 @@ class Socket(Handle):
                 return True
         else:
             self._buffer(data)
-        if self._parked and (self._bulk or self._poller.hung_up(sock.fileno())):
-            self._poller.call_again(sock.fileno(), self)
+        if self._parked:
+            assert self._sock is not None
+            fd = self._sock.fileno()
+            if self._bulk or self._poller.hung_up(fd):
+                self._poller.call_again(fd, self)
         return True
 
     def _deliver_now(self, data: bytes) -> Awaitable[object] | None:
@@ -959,9 +915,15 @@ class Socket(Handle):
             if not self._short_read:
                 await checkpoint()
 
-    def _recv_for_iterator(self) -> bytes | None:
-        """One read straight from the kernel for ``async for`` (which waited for
-        readability if the last read was short); None if there was nothing."""
+    def _read_chunk(self) -> bytes | Literal[False] | None:
+        """One non-blocking read, shared by the dispatcher, the poller's callback and
+        ``async for``: the bytes; None if the kernel had nothing (a short read, so
+        wait for readability next); b"" at EOF (``_eof`` set); False when reading
+        is over otherwise: an error (recorded with ``_fail``) or a closed descriptor.
+
+        After a read that filled the shared buffer the kernel likely holds more:
+        the next one ``recv()``s straight into a new bytes object, saving the copy.
+        """
         sock = self._sock
         assert sock is not None
         try:
@@ -970,9 +932,8 @@ class Socket(Handle):
                 data = sock.recv(limit)
             else:
                 view = self._loop.recv_view
-                n = sock.recv_into(view)
-                data = bytes(view[:n])
                 limit = len(view)
+                data = bytes(view[: sock.recv_into(view)])
         except BlockingIOError:
             self._short_read = True
             self._bulk = False
@@ -980,11 +941,10 @@ class Socket(Handle):
         except OSError as exc:
             if exc.errno not in (_errno.EBADF, _errno.ENOTSOCK):
                 self._fail(_errors.system_error(exc, "read"))
-            return None
+            return False
         if not data:
             self._eof = True
-            self._wake_flow()  # the dispatcher emits 'end' and carries on closing
-            return None
+            return data
         n = len(data)
         self._bulk = n >= limit
         self._short_read = not self._bulk
@@ -1722,8 +1682,11 @@ class _SocketIterator:
                         await sock._poller.wait_readable(sock._sock.fileno())
                     except trio.ClosedResourceError:
                         continue  # destroyed meanwhile
-                read = sock._recv_for_iterator()
-                if read is None:
+                read = sock._read_chunk()
+                if read is None or read is False:
+                    continue
+                if not read:  # EOF
+                    sock._wake_flow()  # the dispatcher emits 'end' and closes
                     continue
                 data = read
                 if not sock._short_read:
