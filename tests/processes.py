@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +26,22 @@ def node_binary() -> str:
             pytest.fail("node is required when CI is set")
         pytest.skip("node is not installed")
     return path
+
+
+def ask_node(node: str, script: str, payload: object) -> Any:
+    """Run ``node -e script`` with ``payload`` as JSON on stdin; its JSON answer.
+
+    json.dumps writes lone surrogates as \\uXXXX escapes, which JSON.parse keeps.
+    """
+    proc = subprocess.run(
+        [node, "-e", script],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    return json.loads(proc.stdout)
 
 
 def child_env() -> dict[str, str]:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from processes import node_binary
+from processes import ask_node, node_binary
 
 from trionet._addresses import (
     dualstack_available,
@@ -177,15 +177,7 @@ process.stdout.write(JSON.stringify(out));
 
 def _node_answers(node: str, values: list[Any]) -> list[tuple[int, bool, bool]]:
     """Ask node for isIP/isIPv4/isIPv6 of every value in one process."""
-    proc = subprocess.run(
-        [node, "-e", _NODE_IS_IP],
-        input=json.dumps(values),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    return [tuple(row) for row in json.loads(proc.stdout)]
+    return [tuple(row) for row in ask_node(node, _NODE_IS_IP, values)]
 
 
 def _ours(values: list[Any]) -> list[tuple[int, bool, bool]]:

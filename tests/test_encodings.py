@@ -7,12 +7,10 @@ characters outside the BMP under the one-byte encodings.
 
 from __future__ import annotations
 
-import json
 import random
-import subprocess
 
 import pytest
-from processes import node_binary
+from processes import ask_node, node_binary
 
 from trionet._encodings import encode
 
@@ -43,16 +41,7 @@ def node() -> str:
 
 
 def node_bytes(node: str, cases: list[tuple[str, str]]) -> list[str]:
-    # json.dumps writes lone surrogates as \\uXXXX escapes, which JSON.parse keeps.
-    proc = subprocess.run(
-        [node, "-e", _NODE_ENCODE],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    result: list[str] = json.loads(proc.stdout)
+    result: list[str] = ask_node(node, _NODE_ENCODE, cases)
     return result
 
 
