@@ -7,6 +7,7 @@ must be back at zero whenever a loop ends.
 
 from __future__ import annotations
 
+import errno
 import inspect
 import os
 import shutil
@@ -1074,3 +1075,46 @@ async def test_handles_used_after_their_loop_ended_raise_and_open_nothing() -> N
     assert fd_count() == before
     assert not server.listening
     assert not sock.connecting
+
+
+@pytest.mark.parametrize("transport", ["tcp", "unix"])
+async def test_an_error_in_a_connection_listener_closes_the_connection_it_was_given(
+    transport: str, sock_dir: str
+) -> None:
+    """The listener raises before the connection is parked or has a task: only the
+    loop's registry of active handles knows it, and closes it as the loop ends."""
+    before = fd_count()
+    path = os.path.join(sock_dir, "s.sock")
+    accepted: list[trionet.Socket] = []
+
+    def on_connection(sock: trionet.Socket) -> None:
+        accepted.append(sock)
+        raise ValueError("listener")
+
+    client = stdsocket.socket(stdsocket.AF_UNIX if transport == "unix" else stdsocket.AF_INET)
+    client.setblocking(False)
+
+    async def scenario() -> None:
+        async with trionet.open_loop():
+            server = trionet.create_server(on_connection)
+            if transport == "unix":
+                await listening(server, path)
+                target: Any = path
+            else:
+                target = (LOCALHOST, port_of(await listening(server, 0, LOCALHOST)))
+            # Not trio's connect(): cancelled by the loop's end, it would close the
+            # client. A loopback handshake completes without the client's help.
+            assert client.connect_ex(target) in (0, errno.EINPROGRESS)
+
+    try:
+        with trio.fail_after(5), pytest.raises(ValueError, match="listener"):
+            await scenario()
+        assert accepted and accepted[0].destroyed
+        # The server side closed its end: the client reads end-of-file.
+        client.setblocking(True)
+        client.settimeout(5)
+        assert client.recv(1) == b""
+    finally:
+        client.close()
+    assert fd_count() == before
+    assert not os.path.exists(path)

@@ -4,6 +4,10 @@ A handle *holds* its loop while it is active (a listening server, an open or
 connecting socket); a held, ref'd handle keeps ``trionet.run`` going, as a
 ref'd libuv handle keeps a Node process alive. ``unref()`` lets the loop end
 (and cancel the handle) even while it is active.
+
+An active handle is also in its loop's ``active`` set, so that when the loop ends
+(cancelled, or by an error or Ctrl-C from any task) whatever is still open is
+closed by ``_abandon()``: no descriptor or socket file outlives the loop.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class Handle(EventEmitter):
         """The handle became active: keep the loop alive if ref'd."""
         if not self._held:
             self._held = True
+            self._loop.active.add(self)
             if self._ref:
                 self._loop.hold()
 
@@ -38,8 +43,14 @@ class Handle(EventEmitter):
         """The handle is no longer active."""
         if self._held:
             self._held = False
+            self._loop.active.discard(self)
             if self._ref:
                 self._loop.release()
+
+    def _abandon(self) -> None:
+        """The loop has ended with this handle still active: close it, without
+        events (nothing can run them now). Must end with ``_unhold()``."""
+        raise NotImplementedError
 
     def ref(self) -> Self:
         """Keep the loop alive while this handle is active (the default)."""

@@ -13,6 +13,15 @@ Deferred events ("never synchronous with the call that caused them") go through
 one FIFO queue per loop, run by one task, so they fire in the order they were
 scheduled, as Node's nextTick queue does; separate trio tasks would be reordered
 by trio's scheduler.
+
+Ctrl-C: trionet's tasks (the poller, the tick queue, each socket's and server's
+task, async listeners) are KI-protected, as trio's own internals are, so
+``KeyboardInterrupt`` is raised in the main task and cancels the loop: everything
+closes through its ``finally`` blocks, with no half-made state change and no
+coroutine created but never awaited. A listener that loops without returning
+therefore delays Ctrl-C, as any trio task without a checkpoint delays a
+cancellation. Whatever is still open when the loop ends (an error from a
+``'connection'`` listener, say) is closed through the ``active`` set.
 """
 
 from __future__ import annotations
@@ -22,11 +31,15 @@ import inspect
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import trio
+from trio.lowlevel import enable_ki_protection
 
 from ._poller import Poller
+
+if TYPE_CHECKING:
+    from ._handle import Handle
 
 __all__ = ["Loop", "current_loop", "open_loop", "run"]
 
@@ -60,6 +73,7 @@ class Loop:
         "_queue",
         "_refs",
         "_tick_wakeup",
+        "active",
         "poller",
         "recv_buffer",
         "recv_view",
@@ -72,11 +86,14 @@ class Loop:
         self._tick_wakeup = trio.Event()
         self._refs = 0
         self._idle = trio.Event()
+        #: The active handles (see ``Handle._hold``), ref'd or not.
+        self.active: set[Handle] = set()
         self.recv_buffer = bytearray(RECV_BUFFER_SIZE)
         self.recv_view = memoryview(self.recv_buffer)
         #: The edge-triggered poller of the loop's connection sockets.
         self.poller = Poller(self._uncaught)
 
+    @enable_ki_protection
     def _uncaught(self, error: Exception) -> None:
         """End the loop with ``error``, raised from a task of its own."""
         self._nursery.start_soon(_reraise, error)
@@ -88,6 +105,7 @@ class Loop:
         self._queue.append((fn, args))
         self._tick_wakeup.set()
 
+    @enable_ki_protection
     async def _run_ticks(self) -> None:
         queue = self._queue
         while True:
@@ -119,12 +137,14 @@ class Loop:
                 "trionet.run(main) or `async with trionet.open_loop():`"
             )
 
+    @enable_ki_protection
     def spawn(self, async_fn: Callable[..., Awaitable[object]], *args: object) -> None:
         """Start a task in the loop's nursery (it does not keep the loop alive)."""
         if self._ended:
             raise RuntimeError(_ENDED)
         self._nursery.start_soon(async_fn, *args)
 
+    @enable_ki_protection
     def spawn_awaitable(
         self, awaitable: Awaitable[object], nursery: trio.Nursery | None = None
     ) -> None:
@@ -148,6 +168,7 @@ class Loop:
                 close()
             raise
 
+    @enable_ki_protection
     async def _await_then_release(self, awaitable: Awaitable[object]) -> None:
         try:
             await awaitable
@@ -230,6 +251,10 @@ async def open_loop() -> AsyncIterator[Loop]:
     finally:
         if loop is not None:
             loop._ended = True
+            # Every task has ended; a handle still active lost its task before
+            # it could close (an error or Ctrl-C landed in between).
+            for handle in list(loop.active):
+                handle._abandon()
     if leaf is not None:
         _raise_as_itself(leaf)
 

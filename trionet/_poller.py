@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import outcome
 import trio
-from trio.lowlevel import Abort, Task, current_task, reschedule, wait_task_rescheduled
+from trio.lowlevel import (
+    Abort,
+    Task,
+    current_task,
+    enable_ki_protection,
+    reschedule,
+    wait_task_rescheduled,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -55,7 +62,7 @@ class Parked(Protocol):
         """The descriptor may be readable: act on it. False leaves the edge for a
         task that will wait on the descriptor (``async for``)."""
 
-    def _poll_abandon(self) -> None:
+    def _abandon(self) -> None:
         """The loop is ending: close without a task."""
 
 
@@ -102,6 +109,7 @@ class Poller:
         self._sleeping: trio.CancelScope | None = None
         self._closed = False
 
+    @enable_ki_protection
     async def run(self) -> None:
         """Watch the epoll set until cancelled (runs in the loop's nursery)."""
         epoll = self._epoll
@@ -154,7 +162,7 @@ class Poller:
         finally:
             self._closed = True
             for owner in list(parked.values()):
-                owner._poll_abandon()
+                owner._abandon()
             parked.clear()
             error = trio.ClosedResourceError("the trionet loop has ended")
             for waiters in (readers, writers):

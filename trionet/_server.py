@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import trio
-from trio.lowlevel import notify_closing, wait_readable
+from trio.lowlevel import enable_ki_protection, notify_closing, wait_readable
 
 from . import _errors, _validate
 from ._addresses import dualstack_available, is_ip, sockaddr_to_address
@@ -168,6 +168,7 @@ class Server(Handle):
         self._loop.spawn(self._serve, sock, started)
         return self
 
+    @enable_ki_protection
     async def _lookup_and_listen(self, options: ListenOptions, listen_id: int) -> None:
         assert options.host is not None
         try:
@@ -192,6 +193,7 @@ class Server(Handle):
         self._loop.defer(self._emit_listening, sock, started)
         await self._serve(sock, started)
 
+    @enable_ki_protection
     def _bind(self, options: ListenOptions, resolved_host: str | None) -> _stdsocket.socket:
         """Open, bind and listen synchronously; raise NetError (syscall 'listen')."""
         if options.handle is not None or options.fd is not None:
@@ -327,6 +329,7 @@ class Server(Handle):
 
     # == accept loop ===================================================================
 
+    @enable_ki_protection
     async def _serve(self, sock: _stdsocket.socket, started: trio.Event) -> None:
         try:
             # Accept only once 'listening' has been emitted, so that 'connection'
@@ -346,7 +349,7 @@ class Server(Handle):
     async def _accept_loop(self, listening: _stdsocket.socket) -> None:
         while True:
             try:
-                sock, peer = listening.accept()
+                taken = self._accept(listening)
             except BlockingIOError:
                 try:
                     await wait_readable(listening)
@@ -369,19 +372,33 @@ class Server(Handle):
                     continue
                 self.emit("error", _errors.system_error(exc, "accept"))
                 continue
-            sock.setblocking(False)
-            limit = self.max_connections
-            # Node 20: `if (self.maxConnections && ...)`: 0 (or None) means no limit.
-            if limit and len(self._connections) >= limit:
-                self._drop(sock)
-                continue
-            self._handle_connection(sock, peer)
+            if isinstance(taken, Socket):
+                self._handle_connection(taken)
+            elif taken is not None:
+                self.emit("drop", *taken)
 
-    def _handle_connection(self, sock: _stdsocket.socket, peer: Any) -> None:
+    @enable_ki_protection
+    def _accept(self, listening: _stdsocket.socket) -> Socket | tuple[object, ...] | None:
+        """Accept one connection and own it at once: a held Socket; or, over
+        ``max_connections``, close it and give the arguments of ``'drop'`` (None:
+        the peer had already gone).
+
+        KI-protected (see ``_loop``): Ctrl-C cannot leave an accepted descriptor
+        owned by a local variable only.
+        """
+        sock, peer = listening.accept()
+        sock.setblocking(False)
+        limit = self.max_connections
+        # Node 20: `if (self.maxConnections && ...)`: 0 (or None) means no limit.
+        if limit and len(self._connections) >= limit:
+            return self._drop(sock)
         connection = Socket._accepted(sock, peer, self)
         self._connections.add(connection)
         connection._started = True
         connection._hold()
+        return connection
+
+    def _handle_connection(self, connection: Socket) -> None:
         self._accepting = connection
         try:
             self.emit("connection", connection)
@@ -389,18 +406,18 @@ class Server(Handle):
             self._accepting = None
         connection._begin_accepted()
 
-    def _drop(self, sock: _stdsocket.socket) -> None:
-        if sock.family == _stdsocket.AF_UNIX:
-            # Node: a pipe handle has no getsockname/getpeername: emit('drop').
-            sock.close()
-            self.emit("drop")
-            return
-        try:
-            local = sockaddr_to_address(sock.family, sock.getsockname())
-            remote = sockaddr_to_address(sock.family, sock.getpeername())
-        except OSError:  # the peer is already gone (ENOTCONN)
-            sock.close()
-            return
+    @staticmethod
+    def _drop(sock: _stdsocket.socket) -> tuple[object, ...] | None:
+        """Close a connection over the limit; the arguments of its ``'drop'`` event."""
+        with sock:
+            if sock.family == _stdsocket.AF_UNIX:
+                # Node: a pipe handle has no getsockname/getpeername: emit('drop').
+                return ()
+            try:
+                local = sockaddr_to_address(sock.family, sock.getsockname())
+                remote = sockaddr_to_address(sock.family, sock.getpeername())
+            except OSError:  # the peer is already gone (ENOTCONN)
+                return None
         info = {
             "localAddress": local["address"],
             "localPort": local["port"],
@@ -409,8 +426,7 @@ class Server(Handle):
             "remotePort": remote["port"],
             "remoteFamily": remote["family"],
         }
-        sock.close()
-        self.emit("drop", info)
+        return (info,)
 
     def _spawn_awaitable(self, awaitable: Awaitable[object]) -> None:
         accepting = self._accepting
@@ -453,6 +469,10 @@ class Server(Handle):
         if self._accept_scope is not None:
             self._accept_scope.cancel()
         self._unhold()
+
+    def _abandon(self) -> None:
+        self._listen_id += 1  # a listen() still looking its host up will not bind
+        self._close_listening_socket()
 
     def _emit_close_if_drained(self) -> None:
         if self._connections:

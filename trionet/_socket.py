@@ -57,7 +57,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
 
 import trio
-from trio.lowlevel import checkpoint, wait_writable
+from trio.lowlevel import checkpoint, enable_ki_protection, wait_writable
 
 from . import _errors, _validate
 from ._addresses import is_ip, sockaddr_to_address
@@ -125,6 +125,14 @@ def _races_families(options: ConnectOptions) -> bool:
         and options.family not in (4, 6)
         and options.local_address is None
     )
+
+
+@enable_ki_protection
+def _start_attempt(
+    nursery: trio.Nursery, attempt: Callable[..., Awaitable[object]], *args: object
+) -> None:
+    """Start one Happy Eyeballs attempt; atomic under Ctrl-C (see ``_loop``)."""
+    nursery.start_soon(attempt, *args)
 
 
 def _aggregate_error(errors: list[_errors.NetError]) -> _errors.NetError:
@@ -336,12 +344,14 @@ class Socket(Handle):
             self._flowing = False
         return self
 
+    @enable_ki_protection
     def _start(self, options: ConnectOptions | None) -> None:
         """Start the socket's task in the loop's nursery."""
         self._started = True
         self._hold()
         self._nursery.start_soon(self._run, options)
 
+    @enable_ki_protection
     def _begin_accepted(self) -> None:
         """After the server's ``'connection'``: open, and park until readable."""
         if self._destroyed:  # destroyed by a connection listener
@@ -354,6 +364,7 @@ class Socket(Handle):
 
     # == the socket's task =============================================================
 
+    @enable_ki_protection
     async def _run(self, options: ConnectOptions | None) -> None:
         """Connect (with a cancel scope: a lookup in a thread, Happy Eyeballs), then serve."""
         try:
@@ -375,10 +386,11 @@ class Socket(Handle):
                 self._open = True
                 self._after_open()
         except BaseException:
-            self._poll_abandon()
+            self._abandon()
             raise
         await self._serve(None)
 
+    @enable_ki_protection
     async def _serve(self, pending: Awaitable[object] | None) -> None:
         """Read until EOF, parking whenever there is nothing to await; then close.
 
@@ -409,7 +421,7 @@ class Socket(Handle):
             self._close()
         finally:
             if not parked:
-                self._poll_abandon()
+                self._abandon()
 
     def _close(self) -> None:
         """Close the descriptor now, and emit 'error' (if any) and 'close' soon; once."""
@@ -430,7 +442,7 @@ class Socket(Handle):
         finally:
             self._in_listener -= 1
 
-    def _poll_abandon(self) -> None:
+    def _abandon(self) -> None:
         """Close without events: the task was cancelled, or the loop is ending."""
         self._parked = False
         self._shut_down()
@@ -622,6 +634,7 @@ class Socket(Handle):
         winner: list[_stdsocket.socket] = []
         errors: list[_errors.NetError] = []
 
+        @enable_ki_protection
         async def attempt(target: tuple[str, int], failed: trio.Event) -> None:
             try:
                 sock = await self._attempt(target, port, options)
@@ -640,7 +653,7 @@ class Socket(Handle):
                 address = f"[{target[0]}]" if target[1] == 6 else target[0]
                 attempted.append(f"{address}:{port}")
                 failed = trio.Event()
-                nursery.start_soon(attempt, target, failed)
+                _start_attempt(nursery, attempt, target, failed)
                 with trio.move_on_after(delay):
                     await failed.wait()
         if winner:
@@ -781,7 +794,7 @@ class Socket(Handle):
         sock = self._sock
         assert sock is not None
         if self._poller._closed:  # the loop has ended: close instead
-            self._poll_abandon()
+            self._abandon()
             return True
         self._parked = True
         fd = sock.fileno()
@@ -789,6 +802,7 @@ class Socket(Handle):
             self._poller.call_again(fd, self)
         return True
 
+    @enable_ki_protection
     def _unpark(self, pending: Awaitable[object] | None) -> None:
         """Leave the poller's care for a task: there is something to await."""
         self._parked = False
@@ -1118,11 +1132,13 @@ class Socket(Handle):
     def _fail_and_emit(self, error: BaseException) -> None:
         self.destroy(error)
 
+    @enable_ki_protection
     def _start_writer(self) -> None:
         if self._open and not self._writer_running and self._nursery is not None:
             self._writer_running = True
             self._nursery.start_soon(self._writer)
 
+    @enable_ki_protection
     async def _writer(self) -> None:
         """Drain the write queue into the kernel, then send FIN if end() was called.
 
@@ -1438,11 +1454,13 @@ class Socket(Handle):
             self._timeout_wakeup = None
             event.set()
 
+    @enable_ki_protection
     def _start_timer(self) -> None:
         if self._nursery is not None:
             self._timer_running = True
             self._nursery.start_soon(self._timer)
 
+    @enable_ki_protection
     async def _timer(self) -> None:
         with trio.CancelScope() as self._timer_scope:
             await self._time_out_when_idle()
@@ -1583,10 +1601,6 @@ class Socket(Handle):
     def __repr__(self) -> str:
         remote = self._peername() or None
         return f"<trionet.Socket {self.ready_state} local={self._local} remote={remote}>"
-
-
-async def _await(awaitable: Awaitable[object]) -> None:
-    await awaitable
 
 
 class _Pipe:
