@@ -52,8 +52,8 @@ async def main(where: str = "8124") -> int:
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         server.listen(target, lambda: print("READY", flush=True))
         await signals.__anext__()  # the first Ctrl-C
-        print(f"shutting down: {len(connections)} connection(s) open", flush=True)
         server.close()  # no new connections; 'close' once the last one has ended
+        print(f"shutting down: {len(connections)} connection(s) open", flush=True)
         forced = False
         async with trio.open_nursery() as nursery:
 
