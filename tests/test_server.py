@@ -853,7 +853,11 @@ async def test_get_connections_counts() -> None:
                 got = Flag()
                 assert server.get_connections(got) is server
                 assert got.calls == []  # never synchronous
-                return await got.wait()
+                result = await got.wait()
+                # The deprecated property (DEP0020) agrees, and says it is deprecated.
+                with pytest.warns(DeprecationWarning, match="get_connections"):
+                    assert result == (None, server.connections)
+                return result
 
             assert await count() == (None, 0)
             a = await connect_to(server)

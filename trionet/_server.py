@@ -26,6 +26,7 @@ import logging
 import os
 import socket as _stdsocket
 import stat
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -479,6 +480,17 @@ class Server(Handle):
             return
         self._closing = False
         self._loop.defer(self.emit, "close")
+
+    @property
+    def connections(self) -> int:
+        """The number of open connections; deprecated, as in Node (DEP0020)."""
+        warnings.warn(
+            "Server.connections property is deprecated. "
+            "Use Server.get_connections method instead. (DEP0020)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return len(self._connections)
 
     def get_connections(self, callback: Callable[..., object]) -> Server:
         """Call ``callback(None, count)`` soon with the number of open connections."""
