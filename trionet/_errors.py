@@ -999,6 +999,11 @@ def stream_destroyed(method: str) -> NodeError:
     return NodeError("ERR_STREAM_DESTROYED", f"Cannot call {method} after a stream was destroyed")
 
 
+def stream_unshift_after_end() -> NodeError:
+    """``ERR_STREAM_UNSHIFT_AFTER_END_EVENT``: ``unshift()`` once ``'end'`` was emitted."""
+    return NodeError("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event")
+
+
 def unknown_encoding(encoding: object) -> NodeTypeError:
     """``ERR_UNKNOWN_ENCODING``: ``Unknown encoding: foo``."""
     return NodeTypeError("ERR_UNKNOWN_ENCODING", f"Unknown encoding: {js_string(encoding)}")

@@ -233,11 +233,15 @@ class EventEmitter:
             # As in Node, the "warned" mark lives with the listener list, which goes
             # away once at most one listener is left: a later leak warns again.
             self._warned.discard(name)
+        self._removed(name)
         if "removeListener" in events:
             self.emit("removeListener", name, _unwrap(stored))
         return self
 
     off = remove_listener
+
+    def _removed(self, name: str | None) -> None:
+        """Listeners for ``name`` (None: for every event) were removed; a hook."""
 
     def remove_all_listeners(self, name: str | None = None) -> Self:
         """Remove every listener for ``name``, or for every event when ``name`` is None.
@@ -252,6 +256,7 @@ class EventEmitter:
                 self._warned = None
             elif events.pop(name, None) is not None and self._warned:
                 self._warned.discard(name)
+            self._removed(name)
             return self
         if name is None:
             for key in list(events):

@@ -83,6 +83,7 @@ UNIX_BULK_READ_SIZE = 65536
 _IOV_MAX = 64
 #: Node's default readableHighWaterMark: how far a non-flowing socket reads ahead.
 READ_HIGH_WATER_MARK = 16 * 1024
+_MAX_READ_SIZE = 1 << 30  # read(size) above this is ERR_OUT_OF_RANGE, as in Node
 
 #: struct linger {l_onoff = 1, l_linger = 0}: close() sends RST instead of FIN.
 _LINGER_ZERO = struct.pack("ii", 1, 0)
@@ -167,6 +168,7 @@ class Socket(Handle):
         "_default_encoding",
         "_destroyed",
         "_emitted_end",
+        "_encoding",
         "_ending",
         "_eof",
         "_error",
@@ -194,7 +196,9 @@ class Socket(Handle):
         "_rbuf",
         "_rbuf_len",
         "_read_done",
+        "_read_hwm",
         "_readable",
+        "_reading",
         "_server",
         "_short_read",
         "_sock",
@@ -262,8 +266,11 @@ class Socket(Handle):
         self._readable = True
         self._flowing: bool | None = None
         self._flow_wakeup: Wakeup | None = None
-        self._rbuf: deque[bytes] | None = None
+        # Read ahead and not yet consumed; str once read() decoded it (see _ReadMode).
+        self._rbuf: deque[bytes | str] | None = None
         self._rbuf_len = 0
+        self._read_hwm = READ_HIGH_WATER_MARK
+        self._reading: _ReadMode | None = None
         self._eof = False
         self._emitted_end = False
         self._read_done = False
@@ -271,6 +278,7 @@ class Socket(Handle):
         self._bulk = False
         self._bulk_size = BULK_READ_SIZE  # UNIX_BULK_READ_SIZE once a Unix socket
         self._decoder: Decoder | None = None
+        self._encoding: str | None = None  # set_encoding()'s, normalized
         self._iterators = 0
         self._iter_wakeup: Wakeup | None = None
         # writable side
@@ -753,16 +761,22 @@ class Socket(Handle):
                 await self._flush_buffered()
                 continue
             if self._eof:
+                if self._eof_readable_due():
+                    self._reading.eof_emitted = True  # type: ignore[union-attr]
+                    if self._decoder is not None:  # the decoder's rest joins the buffer
+                        self._buffer_rest(self._decoder.decode(b"", final=True))
+                    await self._emit_awaiting("readable")
+                    continue
                 if not self._rbuf:
                     await self._emit_end()
                     return False
-                return self._park()  # until resume() or an iterator takes the rest
+                return self._park()  # until resume(), read() or an iterator takes the rest
             if self._iterators:
                 # `async for` reads the kernel itself (no hand-off between tasks);
                 # tell a waiting iterator that the descriptor is free.
                 self._wake_iterators()
                 return self._park()
-            if self._short_read or (not self._flowing and self._rbuf_len >= READ_HIGH_WATER_MARK):
+            if self._short_read or (not self._flowing and self._rbuf_len >= self._read_hwm):
                 return self._park()
             data = self._read_chunk()
             if data is None:
@@ -780,12 +794,21 @@ class Socket(Handle):
         return False
 
     def _buffer(self, data: bytes) -> None:
+        """Keep what was read ahead: as text once an encoding is set (so that the
+        length and read(n) count characters, as in Node)."""
         rbuf = self._rbuf
         if rbuf is None:
             rbuf = self._rbuf = deque()
-        rbuf.append(data)
-        self._rbuf_len += len(data)
+        chunk: bytes | str = data if self._decoder is None else self._decoder.decode(data)
+        if chunk:
+            rbuf.append(chunk)
+            self._rbuf_len += len(chunk)
+        elif not rbuf:
+            self._rbuf = None
         self._wake_iterators()
+        mode = self._reading
+        if mode is not None and mode.listening and mode.need_readable:
+            self._schedule_readable(mode)
 
     # == parking: no task while there is nothing to await ============================
 
@@ -826,12 +849,12 @@ class Socket(Handle):
             self._unpark(None)
             return True
         if self._eof:
-            if not self._rbuf:
+            if not self._rbuf or self._eof_readable_due():
                 self._unpark(None)
             return True
         if self._iterators:
             return False
-        if not self._flowing and self._rbuf_len >= READ_HIGH_WATER_MARK:
+        if not self._flowing and self._rbuf_len >= self._read_hwm:
             return False
         data = self._read_chunk()
         if data is None:
@@ -967,7 +990,7 @@ class Socket(Handle):
             self._touch()
         return data
 
-    def _take_buffered(self) -> bytes:
+    def _take_buffered(self) -> bytes | str:
         """The oldest chunk read ahead (the buffer goes once empty: it is big)."""
         rbuf = self._rbuf
         assert rbuf is not None
@@ -977,8 +1000,10 @@ class Socket(Handle):
             self._rbuf = None
         return data
 
-    async def _deliver(self, data: bytes) -> None:
-        if self._decoder is not None:
+    async def _deliver(self, data: bytes | str) -> None:
+        if isinstance(data, str):  # decoded by read() already
+            await self._emit_awaiting("data", data)
+        elif self._decoder is not None:
             text = self._decoder.decode(data)
             if text:
                 await self._emit_awaiting("data", text)
@@ -1035,6 +1060,30 @@ class Socket(Handle):
         # Node: adding a 'data' listener starts the flow unless pause() was called.
         if name == "data" and self._flowing is not False:
             self.resume()
+        elif name == "readable":
+            # Node: a 'readable' listener takes over from 'data' (paused mode).
+            mode = self._read_mode()
+            if not mode.listening and not self._emitted_end:
+                mode.listening = mode.need_readable = True
+                self._flowing = False
+                if self._rbuf:
+                    self._schedule_readable(mode)
+
+    def _removed(self, name: str | None) -> None:
+        if (name == "readable" or name is None) and self._reading is not None:
+            self._loop.defer(self._update_readable_listening)
+
+    def _update_readable_listening(self) -> None:
+        """After 'readable' listeners went (Node's updateReadableListening)."""
+        mode = self._reading
+        assert mode is not None
+        mode.listening = self.listener_count("readable") > 0
+        if mode.listening:
+            return
+        if self.listener_count("data"):
+            self.resume()
+        elif self._flowing is False:
+            self._flowing = None
 
     def pause(self) -> Socket:
         """Stop emitting ``'data'``; what arrives stays in the kernel and our buffer."""
@@ -1042,10 +1091,156 @@ class Socket(Handle):
         return self
 
     def resume(self) -> Socket:
-        """Start (or restart) emitting ``'data'``."""
-        self._flowing = True
+        """Start (or restart) emitting ``'data'`` (not while a ``'readable'`` listener
+        is attached: then ``read()`` emits it, as in Node)."""
+        mode = self._reading
+        self._flowing = mode is None or not mode.listening
         self._wake_flow()
         return self
+
+    # == paused-mode reading: 'readable', read(), unshift() ==========================
+
+    def _read_mode(self) -> _ReadMode:
+        mode = self._reading
+        if mode is None:
+            mode = self._reading = _ReadMode()
+        return mode
+
+    def _eof_readable_due(self) -> bool:
+        """Whether the 'readable' that announces EOF is still to be emitted."""
+        mode = self._reading
+        return mode is not None and mode.listening and not mode.eof_emitted
+
+    def _schedule_readable(self, mode: _ReadMode) -> None:
+        mode.need_readable = False
+        if not mode.scheduled:
+            mode.scheduled = True
+            self._loop.defer(self._emit_readable, mode)
+
+    def _emit_readable(self, mode: _ReadMode) -> None:
+        mode.scheduled = False
+        if not self._destroyed and not self._emitted_end and (self._rbuf or self._eof):
+            self.emit("readable")
+        mode.need_readable = not self._eof and self._rbuf_len <= self._read_hwm
+
+    def read(self, size: int | None = None) -> bytes | str | None:
+        """Take ``size`` bytes (characters once an encoding is set), or everything,
+        from what was read ahead; None while not enough is there (Node's
+        ``readable.read``). What it returns is also emitted as ``'data'``.
+
+        After the peer's FIN the rest comes out even if shorter than ``size``, and
+        ``'end'`` follows once all of it was taken. A ``size`` above the read-ahead
+        limit raises the limit (``readable_high_water_mark``), as in Node.
+        """
+        if size is not None:
+            if type(size) is not int:
+                raise _errors.invalid_arg_type("size", "number", size)
+            if size > _MAX_READ_SIZE:
+                raise _errors.out_of_range("size", "<= 1GiB", size)
+            if size > self._read_hwm:
+                self._read_hwm = 1 << (size - 1).bit_length()  # Node rounds up so
+        mode = self._read_mode()
+        if self._destroyed:
+            return None
+        available = self._rbuf_len
+        if size is None:
+            n = available
+        elif size <= 0:
+            n = 0
+        elif size > available:
+            n = available if self._eof else 0
+        else:
+            n = size
+        if n == 0:
+            if self._eof:
+                self._wake_flow()  # nothing left: 'end' comes
+            else:
+                mode.need_readable = True
+                self._wake_flow()  # read ahead again, if the limit had stopped it
+            return None
+        data = self._take(n)
+        if not self._rbuf and not self._eof:
+            mode.need_readable = True
+        self._wake_flow()
+        self.emit("data", data)
+        return data
+
+    def _buffer_rest(self, text: str) -> None:
+        if text:
+            if self._rbuf is None:
+                self._rbuf = deque()
+            self._rbuf.append(text)
+            self._rbuf_len += len(text)
+
+    def _take(self, n: int) -> bytes | str:
+        """The first ``n`` bytes (or characters) read ahead: ``0 < n <= _rbuf_len``."""
+        rbuf = self._rbuf
+        assert rbuf is not None
+        parts = []
+        need = n
+        while need:
+            chunk = rbuf.popleft()
+            if len(chunk) > need:
+                rbuf.appendleft(chunk[need:])
+                chunk = chunk[:need]
+            parts.append(chunk)
+            need -= len(chunk)
+        self._rbuf_len -= n
+        if not rbuf:
+            self._rbuf = None
+        if len(parts) == 1:
+            return parts[0]
+        if isinstance(parts[0], str):
+            return "".join(parts)  # type: ignore[arg-type]
+        return b"".join(parts)  # type: ignore[arg-type]
+
+    def unshift(self, chunk: Any, encoding: str | None = None) -> bool:
+        """Put ``chunk`` back in front of what was read ahead (Node's
+        ``readable.unshift``): the next ``read()`` or ``'data'`` starts with it.
+
+        True while the read-ahead buffer is under its limit. After ``'end'`` the
+        socket is destroyed with ``ERR_STREAM_UNSHIFT_AFTER_END_EVENT``.
+        """
+        # As Node: with an encoding set, a string is re-encoded into it, and bytes
+        # join the decoded text as UTF-8 (Buffer's toString()).
+        data: bytes | str
+        if isinstance(chunk, str):
+            given = "utf8" if encoding is None else normalize_encoding(encoding)
+            if given is None:
+                raise _errors.unknown_encoding(encoding)
+            data = chunk if given == self._encoding else encode(chunk, given)
+            if isinstance(data, bytes) and self._encoding is not None:
+                data = decoder_for(self._encoding).decode(data, final=True)
+        elif isinstance(chunk, (bytes, bytearray, memoryview)):
+            data = bytes(chunk)
+            if self._decoder is not None:
+                data = data.decode("utf-8", "replace")
+        else:
+            raise _errors.invalid_arg_type(
+                "chunk", ["string", "an instance of Buffer or Uint8Array"], chunk
+            )
+        if self._emitted_end:
+            self.destroy(_errors.stream_unshift_after_end())
+            return False
+        if self._destroyed:
+            return False
+        if data:
+            rbuf = self._rbuf
+            if rbuf is None:
+                rbuf = self._rbuf = deque()
+            rbuf.appendleft(data)
+            self._rbuf_len += len(data)
+            mode = self._reading
+            if mode is not None and mode.listening and mode.need_readable:
+                self._schedule_readable(mode)
+            self._wake_flow()
+            self._wake_iterators()
+        return not self._eof and (self._rbuf_len < self._read_hwm or not self._rbuf)
+
+    @property
+    def readable_high_water_mark(self) -> int:
+        """How much is read ahead while nobody consumes it (16 KiB; raised by read(n))."""
+        return self._read_hwm
 
     def is_paused(self) -> bool:
         """Whether ``pause()`` was called and not undone (Node's ``isPaused()``)."""
@@ -1056,7 +1251,14 @@ class Socket(Handle):
         enc = "utf8" if encoding is None else normalize_encoding(encoding)
         if enc is None:
             raise _errors.unknown_encoding(encoding)
-        self._decoder = decoder_for(enc)
+        decoder = self._decoder = decoder_for(enc)
+        self._encoding = enc
+        rbuf = self._rbuf
+        if rbuf:  # as Node: what was read ahead is decoded now
+            text = "".join(c if isinstance(c, str) else decoder.decode(c) for c in rbuf)
+            self._rbuf = None
+            self._rbuf_len = 0
+            self._buffer_rest(text)
         return self
 
     # == async iteration =============================================================
@@ -1294,7 +1496,8 @@ class Socket(Handle):
 
     @property
     def readable_length(self) -> int:
-        """Bytes read from the kernel and not yet emitted."""
+        """Bytes read from the kernel and not yet emitted (characters, for what
+        ``read()`` already decoded)."""
         return self._rbuf_len
 
     # == stream state, as Node's Duplex flags ========================================
@@ -1603,6 +1806,19 @@ class Socket(Handle):
         return f"<trionet.Socket {self.ready_state} local={self._local} remote={remote}>"
 
 
+class _ReadMode:
+    """Paused-mode reading, made on first use of ``'readable'``, ``read()`` or
+    ``unshift()`` (Node's readableListening, needReadable, emittedReadable)."""
+
+    __slots__ = ("eof_emitted", "listening", "need_readable", "scheduled")
+
+    def __init__(self) -> None:
+        self.listening = False  # a 'readable' listener is attached
+        self.need_readable = True  # the next bytes read ahead emit 'readable'
+        self.scheduled = False  # a 'readable' is queued
+        self.eof_emitted = False  # the 'readable' that announces EOF was emitted
+
+
 class _Pipe:
     """One ``source.pipe(destination)``: the listeners it added, so unpipe() can go."""
 
@@ -1669,6 +1885,7 @@ class _SocketIterator:
     async def __anext__(self) -> bytes | str:
         sock = self._socket
         while True:
+            data: bytes | str
             if sock._rbuf:
                 data = sock._take_buffered()
             elif sock._eof or sock._destroyed or sock._read_done:
@@ -1705,6 +1922,8 @@ class _SocketIterator:
                 data = read
                 if not sock._short_read:
                     await trio.lowlevel.cancel_shielded_checkpoint()
+            if isinstance(data, str):  # decoded by read() already
+                return data
             if sock._decoder is not None:
                 text = sock._decoder.decode(data)
                 if not text:
