@@ -13,6 +13,7 @@ a camelCase key from ported code would otherwise be dropped silently.
 
 from __future__ import annotations
 
+import math
 import socket as _stdsocket
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import attrs
 
 from . import _errors, _validate
+from ._addresses import is_ip
 
 __all__ = ["ConnectOptions", "ListenOptions", "normalize_connect", "normalize_listen"]
 
@@ -279,8 +281,6 @@ def normalize_connect(
     port = _validate.validate_port(port, "Port")
     local_address = merged.get("local_address")
     if local_address is not None:
-        from ._addresses import is_ip
-
         local_address = _validate.validate_string(local_address, "options.local_address")
         if not is_ip(local_address):
             raise _errors.invalid_ip_address(local_address)
@@ -289,11 +289,10 @@ def normalize_connect(
         local_port = _validate.validate_port(local_port, "options.local_port")
     family = merged.get("family")
     family = 0 if family is None else _validate.validate_one_of(family, "options.family", (0, 4, 6))
-    hints = merged.get("hints")
-    hints = 0 if hints is None else _validate.validate_int32(hints, "options.hints", 0)
     lookup = merged.get("lookup")
     if lookup is not None:
         lookup = _validate.validate_function(lookup, "options.lookup")
+    hints = _hints(merged.get("hints"), lookup is None and not is_ip(host))
     return (
         ConnectOptions(
             port=port,
@@ -307,3 +306,22 @@ def normalize_connect(
         ),
         callback,
     )
+
+
+#: The getaddrinfo flags Node's dns.lookup accepts (validateHints).
+_LOOKUP_HINTS = _stdsocket.AI_ADDRCONFIG | _stdsocket.AI_V4MAPPED | _stdsocket.AI_ALL
+
+
+def _hints(value: object, looked_up: bool) -> int:
+    """The ``hints`` connect option: a number, taken as a uint32 (JS ``>>> 0``).
+
+    Node validates it only when its own dns.lookup runs (a host name and no
+    custom ``lookup``), and then throws from connect() itself.
+    """
+    if value is None:
+        return 0
+    number = _validate.validate_number(value, "options.hints")
+    hints = int(number) % 2**32 if math.isfinite(number) else 0
+    if looked_up and hints & ~_LOOKUP_HINTS:
+        raise _errors.invalid_arg_value("hints", hints)
+    return hints

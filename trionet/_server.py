@@ -232,6 +232,8 @@ class Server(Handle):
     def _bind_tcp(self, options: ListenOptions, host: str | None) -> _stdsocket.socket:
         port = options.port or 0
         if host is None:
+            # As Node 20: without a host, ipv6_only is ignored (listenInCluster
+            # passes no flags): the default `::` socket stays dual-stack.
             if dualstack_available():
                 family, address, v6only = _stdsocket.AF_INET6, "::", False
             else:
@@ -239,9 +241,7 @@ class Server(Handle):
         else:
             version = is_ip(host)
             family = _stdsocket.AF_INET6 if version == 6 else _stdsocket.AF_INET
-            address, v6only = host, options.ipv6_only
-        if options.ipv6_only and family == _stdsocket.AF_INET6:
-            v6only = True
+            address, v6only = host, bool(options.ipv6_only)
         sock = _stdsocket.socket(family, _stdsocket.SOCK_STREAM)
         try:
             sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEADDR, 1)
