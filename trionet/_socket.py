@@ -224,8 +224,8 @@ class Socket(Handle):
         *,
         fd: int | None = None,
         allow_half_open: bool = False,
-        readable: bool = False,
-        writable: bool = False,
+        readable: bool = True,
+        writable: bool = True,
     ) -> None:
         super().__init__()
         if options is not None:
@@ -920,13 +920,17 @@ class Socket(Handle):
 
         No ``'data'`` events; returning False from the callback pauses the socket.
         """
+        # As Node: a buffer function is called at the start and after each read that
+        # got data, not for reads that found nothing.
+        buf = None
         while not self._destroyed:
             if self._flowing is False:
                 await self._wait_flowing()
                 continue
             if self._short_read:
                 await self._poller.wait_readable(sock.fileno())
-            buf = buffer() if callable(buffer) else buffer
+            if buf is None:
+                buf = buffer() if callable(buffer) else buffer
             try:
                 n = sock.recv_into(buf)
             except BlockingIOError:
@@ -945,6 +949,8 @@ class Socket(Handle):
             if self._timeout_ms:
                 self._touch()
             result = callback(n, buf)
+            if callable(buffer):
+                buf = None
             if inspect.isawaitable(result):
                 result = await result
             if result is False:
@@ -1294,8 +1300,9 @@ class Socket(Handle):
             )
             if callback is not None:
                 self._loop.defer(callback, error)
-            if not self._destroyed:
-                self._loop.defer(self._fail_and_emit, error)
+            # Destroyed now, as Node does: deferred, the socket could close on its
+            # own first (a FIN read meanwhile) and the 'error' would be lost.
+            self.destroy(error)
             return False
         return self._send_or_queue(chunk, callback)
 
@@ -1330,9 +1337,6 @@ class Socket(Handle):
             self._need_drain = True
             return False
         return True
-
-    def _fail_and_emit(self, error: BaseException) -> None:
-        self.destroy(error)
 
     @enable_ki_protection
     def _start_writer(self) -> None:
@@ -1515,7 +1519,7 @@ class Socket(Handle):
     @property
     def readable_ended(self) -> bool:
         """Whether ``'end'`` has been emitted (Node's ``readableEnded``)."""
-        return self._emitted_end and self._readable
+        return self._emitted_end
 
     @property
     def readable_flowing(self) -> bool | None:
@@ -1525,7 +1529,7 @@ class Socket(Handle):
     @property
     def writable_ended(self) -> bool:
         """Whether ``end()`` has been called (Node's ``writableEnded``)."""
-        return self._ending and self._writable
+        return self._ending
 
     @property
     def writable_finished(self) -> bool:
@@ -1693,15 +1697,31 @@ class Socket(Handle):
         return self
 
     def set_keep_alive(self, enable: bool = False, initial_delay: float = 0) -> Socket:
-        """SO_KEEPALIVE, and TCP_KEEPIDLE from ``initial_delay`` ms (0 keeps the system's)."""
+        """SO_KEEPALIVE, and the idle time from ``initial_delay`` ms, as Node with libuv.
+
+        Under one second keeps the system's idle time. Otherwise, as libuv does,
+        TCP_KEEPIDLE is the whole seconds, probes go every second, ten of them.
+        What the kernel refuses (an idle time over 32 767 s) is ignored, as in Node.
+        """
         sock = self._sock
         delay = _validate.validate_number(initial_delay, "initialDelay", 0)
         if sock is not None and sock.family != _stdsocket.AF_UNIX and sock.fileno() != -1:
-            sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_KEEPALIVE, 1 if enable else 0)
-            if enable and delay:
-                idle = max(1, int(delay // 1000))
-                if hasattr(_stdsocket, "TCP_KEEPIDLE"):
-                    sock.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_KEEPIDLE, idle)
+            settings = [(_stdsocket.SOL_SOCKET, _stdsocket.SO_KEEPALIVE, 1 if enable else 0)]
+            idle = int(delay // 1000)
+            if enable and idle >= 1:
+                tcp = _stdsocket.IPPROTO_TCP
+                for name, value in (
+                    ("TCP_KEEPIDLE", idle),
+                    ("TCP_KEEPINTVL", 1),
+                    ("TCP_KEEPCNT", 10),
+                ):
+                    if hasattr(_stdsocket, name):
+                        settings.append((tcp, getattr(_stdsocket, name), value))
+            try:
+                for level, option, value in settings:
+                    sock.setsockopt(level, option, value)
+            except OSError:
+                pass  # libuv stops at the first refusal, and Node ignores it
         return self
 
     # == addresses ===================================================================
