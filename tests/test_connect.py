@@ -164,8 +164,20 @@ async def test_happy_eyeballs_a_slow_first_address_is_raced() -> None:
                     "auto_select_family_attempt_timeout": 20,
                 }
             )
+            events: list[tuple[Any, ...]] = []
+            for name in (
+                "connectionAttempt",
+                "connectionAttemptFailed",
+                "connectionAttemptTimeout",
+            ):
+                s.on(name, lambda *args, name=name: events.append((name, *args[:3])))
             await trionet.once(s, "connect")
             assert s.remote_address == "127.0.0.1"
+            # The first attempt timed out (or, unrouted, failed) before the second began.
+            assert events[0] == ("connectionAttempt", "10.255.255.1", port, 4)
+            assert events[1][0] in ("connectionAttemptTimeout", "connectionAttemptFailed")
+            assert events[1][1:] == ("10.255.255.1", port, 4)
+            assert ("connectionAttempt", "127.0.0.1", port, 4) in events[2:]
             s.destroy()
             server.close()
 

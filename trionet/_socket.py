@@ -572,6 +572,8 @@ class Socket(Handle):
         sock.setblocking(False)
         self._sock = sock
         self._bulk_size = UNIX_BULK_READ_SIZE
+        # As Node: a pipe's attempt events have no port and no family.
+        self.emit("connectionAttempt", path, None, None)
         while True:
             try:
                 sock.connect(path)
@@ -582,7 +584,9 @@ class Socket(Handle):
             except OSError as exc:
                 if exc.errno is None:  # "AF_UNIX path too long" carries no errno
                     exc = OSError(_errno.EINVAL, os.strerror(_errno.EINVAL))
-                raise _errors.system_error(exc, "connect", path) from None
+                error = _errors.system_error(exc, "connect", path)
+                self.emit("connectionAttemptFailed", path, None, None, error)
+                raise error from None
 
     async def _connect_tcp(self, options: ConnectOptions) -> None:
         host, port = options.host, options.port
@@ -611,20 +615,31 @@ class Socket(Handle):
                     raise _errors.system_error(
                         exc, "bind", options.local_address, options.local_port
                     ) from None
+            self.emit("connectionAttempt", address, port, fam)
             try:
                 sock.connect((address, port))
             except BlockingIOError:
                 await wait_writable(sock)
                 code = sock.getsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_ERROR)
                 if code:
-                    raise _errors.system_error(code, "connect", address, port) from None
+                    raise self._attempt_failed(
+                        _errors.system_error(code, "connect", address, port), target, port
+                    ) from None
             except OSError as exc:
-                raise _errors.system_error(exc, "connect", address, port) from None
+                raise self._attempt_failed(
+                    _errors.system_error(exc, "connect", address, port), target, port
+                ) from None
         except BaseException:
             sock.close()
             raise
         self._peer = {"address": address, "family": "IPv6" if fam == 6 else "IPv4", "port": port}
         return sock
+
+    def _attempt_failed(
+        self, error: _errors.NetError, target: tuple[str, int], port: int
+    ) -> _errors.NetError:
+        self.emit("connectionAttemptFailed", target[0], port, target[1], error)
+        return error
 
     async def _happy_eyeballs(
         self, addresses: list[tuple[str, int]], port: int, options: ConnectOptions
@@ -657,13 +672,16 @@ class Socket(Handle):
             nursery.cancel_scope.cancel()
 
         async with trio.open_nursery() as nursery:
-            for target in ordered:
+            for i, target in enumerate(ordered):
                 address = f"[{target[0]}]" if target[1] == 6 else target[0]
                 attempted.append(f"{address}:{port}")
                 failed = trio.Event()
                 _start_attempt(nursery, attempt, target, failed)
-                with trio.move_on_after(delay):
+                with trio.move_on_after(delay) as waited:
                     await failed.wait()
+                if waited.cancelled_caught and i + 1 < len(ordered) and not winner:
+                    # Node aborts the attempt here; trionet lets it race on.
+                    self.emit("connectionAttemptTimeout", target[0], port, target[1])
         if winner:
             return winner[0]
         if len(errors) == 1:
