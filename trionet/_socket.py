@@ -195,6 +195,7 @@ class Socket(Handle):
         "_poller",
         "_rbuf",
         "_rbuf_len",
+        "_rbuf_off",
         "_read_done",
         "_read_hwm",
         "_readable",
@@ -269,6 +270,7 @@ class Socket(Handle):
         # Read ahead and not yet consumed; str once read() decoded it (see _ReadMode).
         self._rbuf: deque[bytes | str] | None = None
         self._rbuf_len = 0
+        self._rbuf_off = 0  # taken from the head chunk by read(n)
         self._read_hwm = READ_HIGH_WATER_MARK
         self._reading: _ReadMode | None = None
         self._eof = False
@@ -779,10 +781,13 @@ class Socket(Handle):
                 await self._flush_buffered()
                 continue
             if self._eof:
+                if self._decoder is not None and not self._iterators:
+                    tail = self._decoder.decode(b"", final=True)
+                    if tail:
+                        self._buffer_rest(tail)
+                        continue
                 if self._eof_readable_due():
                     self._reading.eof_emitted = True  # type: ignore[union-attr]
-                    if self._decoder is not None:  # the decoder's rest joins the buffer
-                        self._buffer_rest(self._decoder.decode(b"", final=True))
                     await self._emit_awaiting("readable")
                     continue
                 if not self._rbuf:
@@ -1014,8 +1019,15 @@ class Socket(Handle):
             self._touch()
         return data
 
+    def _compact_head(self) -> None:
+        if self._rbuf_off:
+            assert self._rbuf is not None
+            self._rbuf[0] = self._rbuf[0][self._rbuf_off :]
+            self._rbuf_off = 0
+
     def _take_buffered(self) -> bytes | str:
         """The oldest chunk read ahead (the buffer goes once empty: it is big)."""
+        self._compact_head()
         rbuf = self._rbuf
         assert rbuf is not None
         data = rbuf.popleft()
@@ -1088,6 +1100,8 @@ class Socket(Handle):
             # Node: a 'readable' listener takes over from 'data' (paused mode).
             mode = self._read_mode()
             if not mode.listening and not self._emitted_end:
+                if self._eof:
+                    mode.eof_emitted = True
                 mode.listening = mode.need_readable = True
                 self._flowing = False
                 if self._rbuf:
@@ -1120,7 +1134,15 @@ class Socket(Handle):
         mode = self._reading
         self._flowing = mode is None or not mode.listening
         self._wake_flow()
+        if self._flowing and self._rbuf and not self._open and not self._destroyed:
+            # Unshifted before the connection opened: Node flows it at once (no task
+            # of ours runs before 'connect').
+            self._loop.defer(self._flow_before_open)
         return self
+
+    def _flow_before_open(self) -> None:
+        while self._rbuf and self._flowing and not self._open and not self._iterators:
+            self.emit("data", self._take_buffered())
 
     # == paused-mode reading: 'readable', read(), unshift() ==========================
 
@@ -1164,8 +1186,6 @@ class Socket(Handle):
             if size > self._read_hwm:
                 self._read_hwm = 1 << (size - 1).bit_length()  # Node rounds up so
         mode = self._read_mode()
-        if self._destroyed:
-            return None
         available = self._rbuf_len
         if size is None:
             n = available
@@ -1203,12 +1223,17 @@ class Socket(Handle):
         parts = []
         need = n
         while need:
-            chunk = rbuf.popleft()
-            if len(chunk) > need:
-                rbuf.appendleft(chunk[need:])
-                chunk = chunk[:need]
-            parts.append(chunk)
-            need -= len(chunk)
+            chunk = rbuf[0]
+            off = self._rbuf_off
+            if len(chunk) - off > need:
+                parts.append(chunk[off : off + need])
+                self._rbuf_off = off + need
+                break
+            rbuf.popleft()
+            self._rbuf_off = 0
+            part = chunk[off:] if off else chunk
+            parts.append(part)
+            need -= len(part)
         self._rbuf_len -= n
         if not rbuf:
             self._rbuf = None
@@ -1249,9 +1274,14 @@ class Socket(Handle):
         if self._destroyed:
             return False
         if data:
+            if self._flowing and not self._rbuf and not self._iterators and "data" in self._events:
+                # As Node's addChunk: a flowing stream with nothing buffered emits now.
+                self.emit("data", data)
+                return not self._eof
             rbuf = self._rbuf
             if rbuf is None:
                 rbuf = self._rbuf = deque()
+            self._compact_head()
             rbuf.appendleft(data)
             self._rbuf_len += len(data)
             mode = self._reading
@@ -1277,6 +1307,7 @@ class Socket(Handle):
             raise _errors.unknown_encoding(encoding)
         decoder = self._decoder = decoder_for(enc)
         self._encoding = enc
+        self._compact_head()
         rbuf = self._rbuf
         if rbuf:  # as Node: what was read ahead is decoded now
             text = "".join(c if isinstance(c, str) else decoder.decode(c) for c in rbuf)
