@@ -784,7 +784,7 @@ class Socket(Handle):
                 if self._decoder is not None and not self._iterators:
                     tail = self._decoder.decode(b"", final=True)
                     if tail:
-                        self._buffer_rest(tail)
+                        self._append_buffered(tail)
                         continue
                 if self._eof_readable_due():
                     self._reading.eof_emitted = True  # type: ignore[union-attr]
@@ -819,15 +819,7 @@ class Socket(Handle):
     def _buffer(self, data: bytes) -> None:
         """Keep what was read ahead: as text once an encoding is set (so that the
         length and read(n) count characters, as in Node)."""
-        rbuf = self._rbuf
-        if rbuf is None:
-            rbuf = self._rbuf = deque()
-        chunk: bytes | str = data if self._decoder is None else self._decoder.decode(data)
-        if chunk:
-            rbuf.append(chunk)
-            self._rbuf_len += len(chunk)
-        elif not rbuf:
-            self._rbuf = None
+        self._append_buffered(data if self._decoder is None else self._decoder.decode(data))
         self._wake_iterators()
         mode = self._reading
         if mode is not None and mode.listening and mode.need_readable:
@@ -1209,12 +1201,13 @@ class Socket(Handle):
         self.emit("data", data)
         return data
 
-    def _buffer_rest(self, text: str) -> None:
-        if text:
+    def _append_buffered(self, chunk: bytes | str) -> None:
+        """Add ``chunk`` (if not empty) at the end of what was read ahead."""
+        if chunk:
             if self._rbuf is None:
                 self._rbuf = deque()
-            self._rbuf.append(text)
-            self._rbuf_len += len(text)
+            self._rbuf.append(chunk)
+            self._rbuf_len += len(chunk)
 
     def _take(self, n: int) -> bytes | str:
         """The first ``n`` bytes (or characters) read ahead: ``0 < n <= _rbuf_len``."""
@@ -1313,7 +1306,7 @@ class Socket(Handle):
             text = "".join(c if isinstance(c, str) else decoder.decode(c) for c in rbuf)
             self._rbuf = None
             self._rbuf_len = 0
-            self._buffer_rest(text)
+            self._append_buffered(text)
         return self
 
     # == async iteration =============================================================
