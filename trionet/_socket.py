@@ -50,6 +50,7 @@ import errno as _errno
 import inspect
 import os
 import socket as _stdsocket
+import stat
 import struct
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -318,13 +319,25 @@ class Socket(Handle):
 
     def _adopt_fd(self, fd: object, readable: bool, writable: bool) -> None:
         fd = _validate.validate_int32(fd, "fd", 0)
+        sock: _stdsocket.socket
         try:
-            sock = _stdsocket.socket(fileno=fd)
+            is_fifo = stat.S_ISFIFO(os.fstat(fd).st_mode)
         except OSError as exc:
             raise _errors.invalid_fd_type("UNKNOWN") from exc
-        if sock.type != _stdsocket.SOCK_STREAM:
-            sock.detach()
-            raise _errors.invalid_fd_type("UNKNOWN")
+        if is_fifo:
+            # A pipe or FIFO is a 'PIPE' handle to Node too. _PipeEnd has the
+            # socket methods a Socket uses, so it stands in for one.
+            sock = _PipeEnd(fd)  # type: ignore[assignment]
+        else:
+            try:
+                sock = _stdsocket.socket(fileno=fd)
+            except OSError as exc:
+                raise _errors.invalid_fd_type(
+                    "FILE" if stat.S_ISREG(os.fstat(fd).st_mode) else "UNKNOWN"
+                ) from exc
+            if sock.type != _stdsocket.SOCK_STREAM:
+                sock.detach()
+                raise _errors.invalid_fd_type("UNKNOWN")
         sock.setblocking(False)
         self._sock = sock
         self._adopted = True
@@ -1866,6 +1879,54 @@ class Socket(Handle):
     def __repr__(self) -> str:
         remote = self._peername() or None
         return f"<trionet.Socket {self.ready_state} local={self._local} remote={remote}>"
+
+
+class _PipeEnd:
+    """A pipe or FIFO descriptor with the socket methods ``Socket`` uses, over
+    ``os.read``/``os.write`` (libuv treats both as one 'pipe' stream type).
+
+    It passes for a Unix socket (``family``), so nothing TCP-only touches it.
+    A pipe has no half-close: ``shutdown`` does nothing, and the reader sees
+    end-of-file when the socket closes (as for a write-only end, once ``end()``
+    has flushed).
+    """
+
+    __slots__ = ("_fd",)
+    family = _stdsocket.AF_UNIX
+    type = _stdsocket.SOCK_STREAM
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def setblocking(self, flag: bool) -> None:
+        os.set_blocking(self._fd, flag)
+
+    def recv(self, size: int) -> bytes:
+        return os.read(self._fd, size)
+
+    def recv_into(self, buffer: memoryview) -> int:
+        return os.readv(self._fd, [buffer])
+
+    def send(self, data: bytes | memoryview) -> int:
+        return os.write(self._fd, data)
+
+    def sendmsg(self, buffers: list[memoryview]) -> int:
+        return os.writev(self._fd, buffers)
+
+    def shutdown(self, how: int) -> None:
+        pass
+
+    def close(self) -> None:
+        fd, self._fd = self._fd, -1
+        if fd != -1:
+            os.close(fd)
+
+    def detach(self) -> int:
+        fd, self._fd = self._fd, -1
+        return fd
 
 
 class _ReadMode:
