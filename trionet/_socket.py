@@ -80,6 +80,7 @@ WRITE_HIGH_WATER_MARK = 16 * 1024
 #: measured with bench/ and shared/bench/compare.py, stream-1x64KiB.
 BULK_READ_SIZE = 262144
 UNIX_BULK_READ_SIZE = 65536
+PAUSED_READ_SIZE = 65536
 #: Most buffers one sendmsg() takes (Linux's IOV_MAX is 1024).
 _IOV_MAX = 64
 #: Node's default readableHighWaterMark: how far a non-flowing socket reads ahead.
@@ -999,7 +1000,10 @@ class Socket(Handle):
         assert sock is not None
         try:
             if self._bulk:
-                limit = self._bulk_size
+                # Reading ahead for nobody (paused) takes no more than the shared
+                # buffer's 64 KiB, as libuv, so a paused socket holds at most the
+                # high-water mark plus one such read.
+                limit = self._bulk_size if self._flowing or self._iterators else PAUSED_READ_SIZE
                 data = sock.recv(limit)
             else:
                 view = self._loop.recv_view
