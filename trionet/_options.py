@@ -87,6 +87,42 @@ class ConnectOptions:
     keep_alive_initial_delay: float = 0
     auto_select_family: bool = True
     auto_select_family_attempt_timeout: float = 250
+    # For the new Socket of net.connect() (Node passes them to its constructor);
+    # socket.connect() on an existing socket ignores them, as Node does.
+    high_water_mark: int | None = None
+    readable_high_water_mark: int | None = None
+    writable_high_water_mark: int | None = None
+
+
+#: Node's stream options accepted by Socket, net.connect and (the first) createServer.
+HIGH_WATER_MARK_KEYS = ("high_water_mark", "readable_high_water_mark", "writable_high_water_mark")
+
+
+def high_water_marks(
+    high_water_mark: object, readable: object, writable: object
+) -> tuple[int | None, int | None]:
+    """The (readable, writable) limits as Node's getHighWaterMark for a Duplex:
+    ``high_water_mark`` sets both, else each its own; None keeps the default.
+    Each must be an integral number >= 0 (ERR_INVALID_ARG_VALUE naming it)."""
+    if high_water_mark is not None:
+        readable = writable = high_water_mark
+    return (
+        _high_water_mark(readable, "options.readable_high_water_mark"),
+        _high_water_mark(writable, "options.writable_high_water_mark"),
+    )
+
+
+def _high_water_mark(value: object, name: str) -> int | None:
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not value.is_integer())
+        or value < 0
+    ):
+        raise _errors.invalid_arg_value(name, value)
+    return int(value)
 
 
 _LISTEN_KEYS = {f.name for f in attrs.fields(ListenOptions)}
@@ -254,6 +290,13 @@ def normalize_connect(
         or _optional_bool(merged, "auto_select_family"),
         "auto_select_family_attempt_timeout": _attempt_timeout(
             merged.get("auto_select_family_attempt_timeout")
+        ),
+        **dict(
+            zip(
+                HIGH_WATER_MARK_KEYS[1:],
+                high_water_marks(*(merged.get(k) for k in HIGH_WATER_MARK_KEYS)),
+                strict=True,
+            )
         ),
         "keep_alive_initial_delay": _validate.validate_number(
             merged.get("keep_alive_initial_delay") or 0, "options.keep_alive_initial_delay", 0

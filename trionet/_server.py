@@ -36,7 +36,7 @@ from trio.lowlevel import enable_ki_protection, notify_closing, wait_readable
 from . import _errors, _validate
 from ._addresses import dualstack_available, is_ip, sockaddr_to_address
 from ._handle import Handle
-from ._options import ListenOptions, normalize_listen
+from ._options import ListenOptions, high_water_marks, normalize_listen
 from ._socket import Socket
 
 __all__ = ["Server", "create_server"]
@@ -83,6 +83,7 @@ class Server(Handle):
         "_allow_half_open",
         "_closing",
         "_connections",
+        "_high_water_mark",
         "_listen_id",
         "_pause_on_connect",
         "_sock",
@@ -98,6 +99,7 @@ class Server(Handle):
         *,
         allow_half_open: bool = False,
         pause_on_connect: bool = False,
+        high_water_mark: int | None = None,
     ) -> None:
         super().__init__()
         if isinstance(listener, dict):
@@ -105,8 +107,9 @@ class Server(Handle):
             listener = connection_listener
             allow_half_open = options.get("allow_half_open", allow_half_open)
             pause_on_connect = options.get("pause_on_connect", pause_on_connect)
+            high_water_mark = options.get("high_water_mark", high_water_mark)
             for key in options:
-                if key not in ("allow_half_open", "pause_on_connect"):
+                if key not in ("allow_half_open", "pause_on_connect", "high_water_mark"):
                     raise _errors.invalid_arg_value(
                         f"options.{key}", options[key], "is not a server option"
                     )
@@ -121,6 +124,8 @@ class Server(Handle):
         self._pause_on_connect = _validate.validate_boolean(
             pause_on_connect, "options.pause_on_connect"
         )
+        # Node >= 18.17: both limits of every accepted socket.
+        self._high_water_mark = high_water_marks(high_water_mark, None, None)[0]
         if listener is not None:
             _validate.validate_function(listener, "connectionListener")
             self.on("connection", listener)
@@ -530,6 +535,7 @@ def create_server(
     *,
     allow_half_open: bool = False,
     pause_on_connect: bool = False,
+    high_water_mark: int | None = None,
 ) -> Server:
     """Node's ``net.createServer``: a new Server, not yet listening."""
     return Server(
@@ -537,4 +543,5 @@ def create_server(
         connection_listener,
         allow_half_open=allow_half_open,
         pause_on_connect=pause_on_connect,
+        high_water_mark=high_water_mark,
     )

@@ -64,7 +64,7 @@ from . import _errors, _validate
 from ._addresses import is_ip, sockaddr_to_address
 from ._encodings import Decoder, decoder_for, encode, normalize_encoding
 from ._handle import Handle
-from ._options import ConnectOptions, normalize_connect
+from ._options import HIGH_WATER_MARK_KEYS, ConnectOptions, high_water_marks, normalize_connect
 from ._poller import Wakeup
 
 if TYPE_CHECKING:
@@ -106,7 +106,9 @@ def _writer_chunk(data: object, encoding: str | None, name: str = "chunk") -> by
 
 
 #: Keys of ``Socket({...})``, as the keyword arguments (Node's new net.Socket options).
-_SOCKET_OPTION_KEYS = frozenset({"fd", "allow_half_open", "readable", "writable"})
+_SOCKET_OPTION_KEYS = frozenset(
+    {"fd", "allow_half_open", "readable", "writable", *HIGH_WATER_MARK_KEYS}
+)
 
 
 def _interleave_families(addresses: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -229,6 +231,9 @@ class Socket(Handle):
         allow_half_open: bool = False,
         readable: bool = True,
         writable: bool = True,
+        high_water_mark: int | None = None,
+        readable_high_water_mark: int | None = None,
+        writable_high_water_mark: int | None = None,
     ) -> None:
         super().__init__()
         if options is not None:
@@ -244,6 +249,16 @@ class Socket(Handle):
             allow_half_open = options.get("allow_half_open", allow_half_open)
             readable = options.get("readable", readable)
             writable = options.get("writable", writable)
+            high_water_mark = options.get("high_water_mark", high_water_mark)
+            readable_high_water_mark = options.get(
+                "readable_high_water_mark", readable_high_water_mark
+            )
+            writable_high_water_mark = options.get(
+                "writable_high_water_mark", writable_high_water_mark
+            )
+        read_hwm, write_hwm = high_water_marks(
+            high_water_mark, readable_high_water_mark, writable_high_water_mark
+        )
         self._poller = self._loop.poller
         self._adopted = False
         self._allow_half_open = _validate.validate_boolean(
@@ -273,7 +288,7 @@ class Socket(Handle):
         self._rbuf: deque[bytes | str] | None = None
         self._rbuf_len = 0
         self._rbuf_off = 0  # taken from the head chunk by read(n)
-        self._read_hwm = READ_HIGH_WATER_MARK
+        self._read_hwm = READ_HIGH_WATER_MARK if read_hwm is None else read_hwm
         self._reading: _ReadMode | None = None
         self._eof = False
         self._emitted_end = False
@@ -298,7 +313,7 @@ class Socket(Handle):
         self._on_finished: list[Callable[..., object]] | None = None
         self._write_side_done = False
         self._write_wakeup: Wakeup | None = None
-        self._hwm = WRITE_HIGH_WATER_MARK
+        self._hwm = WRITE_HIGH_WATER_MARK if write_hwm is None else write_hwm
         self._default_encoding: str | None = None
         self._on_read: tuple[Any, Callable[..., object]] | None = None
         self._pipes: tuple[_Pipe, ...] = ()
@@ -355,7 +370,7 @@ class Socket(Handle):
 
     @classmethod
     def _accepted(cls, sock: _stdsocket.socket, peer: Any, server: Server) -> Socket:
-        self = cls(allow_half_open=server._allow_half_open)
+        self = cls(allow_half_open=server._allow_half_open, high_water_mark=server._high_water_mark)
         self._sock = sock
         if sock.family == _stdsocket.AF_UNIX:
             self._bulk_size = UNIX_BULK_READ_SIZE
@@ -2076,11 +2091,15 @@ class _SocketIterator:
 
 def create_connection(*args: Any, **kwargs: Any) -> Socket:
     """Node's ``net.createConnection``: a new Socket, connecting."""
-    if args and isinstance(args[0], dict):
-        allow = args[0].get("allow_half_open", kwargs.get("allow_half_open", False))
-    else:
-        allow = kwargs.get("allow_half_open", False)
-    sock = Socket(allow_half_open=bool(allow) if allow is not None else False)
+    options = args[0] if args and isinstance(args[0], dict) else {}
+    allow = options.get("allow_half_open", kwargs.get("allow_half_open", False))
+    both, readable, writable = (options.get(k, kwargs.get(k)) for k in HIGH_WATER_MARK_KEYS)
+    sock = Socket(
+        allow_half_open=bool(allow) if allow is not None else False,
+        high_water_mark=both,
+        readable_high_water_mark=readable,
+        writable_high_water_mark=writable,
+    )
     return sock.connect(*args, **kwargs)
 
 
