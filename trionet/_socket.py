@@ -284,7 +284,7 @@ class Socket(Handle):
         self._readable = True
         self._flowing: bool | None = None
         self._flow_wakeup: Wakeup | None = None
-        # Read ahead and not yet consumed; str once read() decoded it (see _ReadMode).
+        # Read ahead and not yet consumed: bytes, or str once an encoding is set.
         self._rbuf: deque[bytes | str] | None = None
         self._rbuf_len = 0
         self._rbuf_off = 0  # taken from the head chunk by read(n)
@@ -337,10 +337,10 @@ class Socket(Handle):
         fd = _validate.validate_int32(fd, "fd", 0)
         sock: _stdsocket.socket
         try:
-            is_fifo = stat.S_ISFIFO(os.fstat(fd).st_mode)
+            mode = os.fstat(fd).st_mode
         except OSError as exc:
             raise _errors.invalid_fd_type("UNKNOWN") from exc
-        if is_fifo:
+        if stat.S_ISFIFO(mode):
             # A pipe or FIFO is a 'PIPE' handle to Node too. _PipeEnd has the
             # socket methods a Socket uses, so it stands in for one.
             sock = _PipeEnd(fd)  # type: ignore[assignment]
@@ -348,9 +348,7 @@ class Socket(Handle):
             try:
                 sock = _stdsocket.socket(fileno=fd)
             except OSError as exc:
-                raise _errors.invalid_fd_type(
-                    "FILE" if stat.S_ISREG(os.fstat(fd).st_mode) else "UNKNOWN"
-                ) from exc
+                raise _errors.invalid_fd_type("FILE" if stat.S_ISREG(mode) else "UNKNOWN") from exc
             if sock.type != _stdsocket.SOCK_STREAM:
                 sock.detach()
                 raise _errors.invalid_fd_type("UNKNOWN")
@@ -850,6 +848,10 @@ class Socket(Handle):
         length and read(n) count characters, as in Node)."""
         self._append_buffered(data if self._decoder is None else self._decoder.decode(data))
         self._wake_iterators()
+        self._announce_buffered()
+
+    def _announce_buffered(self) -> None:
+        """Something was buffered: a 'readable' is due if a listener waits for one."""
         mode = self._reading
         if mode is not None and mode.listening and mode.need_readable:
             self._schedule_readable(mode)
@@ -1061,7 +1063,7 @@ class Socket(Handle):
         return data
 
     async def _deliver(self, data: bytes | str) -> None:
-        if isinstance(data, str):  # decoded by read() already
+        if isinstance(data, str):  # buffered as text: already decoded
             await self._emit_awaiting("data", data)
         elif self._decoder is not None:
             text = self._decoder.decode(data)
@@ -1220,11 +1222,9 @@ class Socket(Handle):
         else:
             n = size
         if n == 0:
-            if self._eof:
-                self._wake_flow()  # nothing left: 'end' comes
-            else:
+            if not self._eof:
                 mode.need_readable = True
-                self._wake_flow()  # read ahead again, if the limit had stopped it
+            self._wake_flow()  # at EOF 'end' comes; else reading ahead goes on
             return None
         data = self._take(n)
         if not self._rbuf and not self._eof:
@@ -1309,16 +1309,15 @@ class Socket(Handle):
             self._compact_head()
             rbuf.appendleft(data)
             self._rbuf_len += len(data)
-            mode = self._reading
-            if mode is not None and mode.listening and mode.need_readable:
-                self._schedule_readable(mode)
+            self._announce_buffered()
             self._wake_flow()
             self._wake_iterators()
         return not self._eof and (self._rbuf_len < self._read_hwm or not self._rbuf)
 
     @property
     def readable_high_water_mark(self) -> int:
-        """How much is read ahead while nobody consumes it (16 KiB; raised by read(n))."""
+        """How much is read ahead while nobody consumes it (16 KiB unless an option
+        set it; read(n) raises it)."""
         return self._read_hwm
 
     def is_paused(self) -> bool:
@@ -1574,8 +1573,8 @@ class Socket(Handle):
 
     @property
     def readable_length(self) -> int:
-        """Bytes read from the kernel and not yet emitted (characters, for what
-        ``read()`` already decoded)."""
+        """Bytes read from the kernel and not yet emitted (characters once an
+        encoding is set)."""
         return self._rbuf_len
 
     # == stream state, as Node's Duplex flags ========================================
@@ -2064,7 +2063,7 @@ class _SocketIterator:
                 data = read
                 if not sock._short_read:
                     await trio.lowlevel.cancel_shielded_checkpoint()
-            if isinstance(data, str):  # decoded by read() already
+            if isinstance(data, str):  # buffered as text: already decoded
                 return data
             if sock._decoder is not None:
                 text = sock._decoder.decode(data)
