@@ -88,13 +88,14 @@ class ConnectOptions:
     auto_select_family: bool = True
     auto_select_family_attempt_timeout: float = 250
     # For the new Socket of net.connect() (Node passes them to its constructor);
-    # socket.connect() on an existing socket ignores them, as Node does.
+    # socket.connect() on an existing socket ignores them, as Node does. The
+    # validated values are the two below; high_water_mark is folded into them.
     high_water_mark: int | None = None
     readable_high_water_mark: int | None = None
     writable_high_water_mark: int | None = None
 
 
-#: Node's stream options accepted by Socket, net.connect and (the first) createServer.
+#: Node's stream options, for Socket and net.connect (createServer takes the first).
 HIGH_WATER_MARK_KEYS = ("high_water_mark", "readable_high_water_mark", "writable_high_water_mark")
 
 
@@ -280,6 +281,7 @@ def normalize_connect(
     allow_half_open = merged.get("allow_half_open")
     if allow_half_open is not None:
         allow_half_open = _validate.validate_boolean(allow_half_open, "options.allow_half_open")
+    readable_hwm, writable_hwm = high_water_marks(*(merged.get(k) for k in HIGH_WATER_MARK_KEYS))
     common: dict[str, Any] = {
         "timeout": timeout,
         "on_read": on_read,
@@ -291,13 +293,8 @@ def normalize_connect(
         "auto_select_family_attempt_timeout": _attempt_timeout(
             merged.get("auto_select_family_attempt_timeout")
         ),
-        **dict(
-            zip(
-                HIGH_WATER_MARK_KEYS[1:],
-                high_water_marks(*(merged.get(k) for k in HIGH_WATER_MARK_KEYS)),
-                strict=True,
-            )
-        ),
+        "readable_high_water_mark": readable_hwm,
+        "writable_high_water_mark": writable_hwm,
         "keep_alive_initial_delay": _validate.validate_number(
             merged.get("keep_alive_initial_delay") or 0, "options.keep_alive_initial_delay", 0
         ),
