@@ -30,7 +30,9 @@ NODE = shutil.which("node")
 SCENARIOS = sorted(p.stem for p in NODE_DIR.glob("*.js") if not p.name.startswith("_"))
 
 #: Divergences that look like trionet bugs: scenario -> what differs.
-XFAIL: dict[str, str] = {}
+XFAIL: dict[str, str] = {
+    "server_close_destroy_all": "get_connections() after destroy() counts 2 (Node 0)",
+}
 
 
 def _params() -> list[object]:
