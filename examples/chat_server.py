@@ -10,7 +10,8 @@ disconnect. Prints READY once listening.
 Node style: a ``'connection'`` listener and ``'data'``/``'close'`` listeners, one
 ``dict`` of the connected sockets. A client that stops reading while others keep
 talking would make the server queue without bound: once its ``buffer_size`` passes
-``MAX_QUEUED`` it is disconnected.
+``MAX_QUEUED`` it is disconnected. A client that resets its connection costs that
+connection only: its ``'error'`` listener logs the error on stderr, ``'close'`` follows.
 """
 
 import itertools
@@ -37,6 +38,8 @@ def main(where: str = "8124") -> None:
     def on_connection(sock: trionet.Socket) -> None:
         name = f"guest{next(numbers)}"
         pending = ""  # a line's beginning, until its "\n" arrives
+        sock.set_no_delay(True)
+        sock.on("error", lambda err: print("connection error:", err, file=sys.stderr))
         sock.set_encoding("utf8")
         sock.write(f"welcome, {name}\n")
         broadcast(f"* {name} joined\n")
@@ -54,7 +57,6 @@ def main(where: str = "8124") -> None:
 
         sock.on("data", on_data)
         sock.on("close", on_close)
-        sock.on("error", lambda err: None)  # a reset ends this client only ('close' follows)
 
     server = trionet.create_server(on_connection)
     target: int | str = int(where) if where.isdigit() else where

@@ -11,7 +11,8 @@ progress (its cancel scope is cancelled), destroys the connections, and exits 13
 trio's ``open_signal_receiver`` turns the signals into an async iterator, so the
 shutdown is ordinary code in ``main`` instead of a ``KeyboardInterrupt`` that
 could land anywhere. Prints READY once listening, ``shutting down: N
-connection(s) open`` on the first signal and ``closed`` at the end.
+connection(s) open`` on the first signal and ``closed`` at the end. A client that
+resets its connection ends that connection only (the error is logged on stderr).
 """
 
 import signal
@@ -26,8 +27,9 @@ async def main(where: str = "8124") -> int:
     connections: dict[trionet.Socket, trio.CancelScope] = {}
 
     async def handle(sock: trionet.Socket) -> None:
+        sock.set_no_delay(True)
+        sock.on("error", lambda err: print("connection error:", err, file=sys.stderr))
         sock.set_encoding("utf8")
-        sock.on("error", lambda err: None)
         pending = ""
         with trio.CancelScope() as scope:
             connections[sock] = scope
@@ -36,12 +38,14 @@ async def main(where: str = "8124") -> int:
                     assert isinstance(chunk, str)  # set_encoding(): chunks are str
                     *lines, pending = (pending + chunk).split("\n")
                     for line in lines:
+                        if sock.destroyed:  # the client is gone (a reset): stop working
+                            break
                         ms = int(line) if line.strip().isdigit() else 0
                         await trio.sleep(ms / 1000)  # the "work"
                         sock.write(f"done {ms}\n")
                 sock.end()
             except trionet.NetError:
-                pass
+                pass  # a reset: logged by the 'error' listener; this connection is over
             finally:
                 del connections[sock]
         if scope.cancelled_caught:

@@ -6,7 +6,8 @@ A request is ``{"id": 1, "method": "upper", "params": ["hello"]}`` on one line; 
 reply is ``{"id": 1, "result": "HELLO"}`` (or ``{"id": 1, "error": "..."}``) on one
 line. Methods: ``ping``, ``upper``, ``sum``, ``pid``. Talk to it with
 ``examples/ipc_client.py`` or ``nc -U PATH``. Prints READY once listening; Ctrl-C
-stops it and removes the socket file (Node leaves the file behind).
+stops it and removes the socket file (Node leaves the file behind). A client that
+goes away mid-request costs its own connection only: the error is logged on stderr.
 """
 
 import json
@@ -41,17 +42,17 @@ def answer(line: str) -> dict[str, Any]:
 def main(path: str = "/tmp/trionet-ipc.sock") -> None:
     def on_connection(sock: trionet.Socket) -> None:
         pending = ""
+        sock.on("error", lambda err: print("connection error:", err, file=sys.stderr))
         sock.set_encoding("utf8")
 
         def on_data(text: str) -> None:
             nonlocal pending
             *lines, pending = (pending + text).split("\n")
-            for line in lines:
-                if line.strip():
-                    sock.write(json.dumps(answer(line)) + "\n")
+            replies = [json.dumps(answer(line)) + "\n" for line in lines if line.strip()]
+            if replies:
+                sock.write("".join(replies))  # one write for every request in this chunk
 
         sock.on("data", on_data)
-        sock.on("error", lambda err: None)
 
     server = trionet.create_server(on_connection)
     server.listen(path, lambda: print(f"listening on {server.address()}\nREADY", flush=True))

@@ -6,7 +6,12 @@ The connection listener is ``async def``, so it runs as the connection's task:
 ``async for chunk in sock`` reads, the handler splits lines and answers each one.
 Reading only happens when the loop asks for the next chunk, and a reply that
 the kernel will not take yet waits for ``'drain'``: backpressure both ways, with
-no callbacks.
+no callbacks. The answers to the lines of one chunk go out in one write, with
+no-delay set: a client that sends several commands at once is not held up by
+Nagle's algorithm.
+
+A client that resets its connection ends that connection only: the ``'error'``
+listener logs it on stderr, and ``async for`` raises it, caught around the loop.
 
 Commands (one per line, answers end with "\\n"):
 
@@ -48,26 +53,29 @@ def answer(line: str) -> str | None:
 
 async def handle(sock: trionet.Socket) -> None:
     """One connection, start to end: the connection listener is its task."""
+    sock.set_no_delay(True)
+    sock.on("error", lambda err: print("connection error:", err, file=sys.stderr))
     sock.set_encoding("utf8")
-    sock.on("error", lambda err: None)  # raised from `async for` below instead
     pending = ""
     try:
         async for chunk in sock:
             assert isinstance(chunk, str)  # set_encoding(): chunks are str
             *lines, pending = (pending + chunk).split("\n")
+            replies = []
             for line in lines:
                 line = line.rstrip("\r")
                 if not line:
                     continue
                 reply = answer(line)
                 if reply is None:
-                    sock.end("BYE\n")
+                    sock.end("".join(replies) + "BYE\n")
                     return
-                if not sock.write(reply + "\n"):
-                    await trionet.once(sock, "drain")  # the client is slow: wait
+                replies.append(reply + "\n")
+            if replies and not sock.write("".join(replies)):
+                await trionet.once(sock, "drain")  # the client is slow: wait
         sock.end()  # the client ended first: end our side too
     except trionet.NetError:
-        pass  # a reset ends this connection, not the server
+        pass  # a reset: logged by the 'error' listener; this connection is over
 
 
 def main(where: str = "8124") -> None:

@@ -5,7 +5,8 @@ usage: python examples/reuse_port_workers.py [PORT] [WORKERS]   (default 8124, 4
 The parent starts WORKERS copies of this script with ``--worker PORT``; each one
 listens on the same port with ``reuse_port=True`` (``SO_REUSEPORT``), and the
 kernel spreads incoming connections across them, no shared accept lock needed.
-Each worker answers a connection with ``worker <pid>`` and ends it. The parent
+Each worker answers a connection with ``worker <pid>`` and ends it; a client that
+resets its connection is logged on stderr and costs nothing else. The parent
 prints READY once every worker is listening, and on Ctrl-C (or SIGTERM) passes
 SIGINT on to the workers and waits for them.
 
@@ -25,8 +26,8 @@ def worker(port: str) -> None:
     """One worker: answer every connection with this process's pid."""
 
     def on_connection(sock: trionet.Socket) -> None:
-        sock.on("error", lambda err: None)
-        sock.end(f"worker {os.getpid()}\n")
+        sock.on("error", lambda err: print("connection error:", err, file=sys.stderr))
+        sock.end(f"worker {os.getpid()}\n")  # one write: no Nagle delay to avoid
 
     server = trionet.create_server(on_connection)
     server.listen({"port": int(port), "reuse_port": True}, lambda: print("READY", flush=True))

@@ -23,6 +23,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -340,5 +341,41 @@ async def test_readme_example_echoes(tmp_path: Path) -> None:
     async with running_server([sys.executable, str(script)], ready=ready) as server:
         received = await trio.to_thread.run_sync(line_client, socket.AF_INET, ("127.0.0.1", port))
         assert received == b"one\ntwo\n"
+        assert await server.stop(signal.SIGTERM) == -signal.SIGTERM
+        assert server.stderr == ""
+
+
+def reset_mid_stream(port: int) -> socket.socket:
+    """A client (kept open and returned) is echoed; a second one sends 1 MiB, then
+    resets the connection (SO_LINGER 0: RST) with the echo still coming."""
+    b = socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT)
+    b.sendall(b"before\n")
+    assert b.recv(4096) == b"before\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT) as a:
+        try:
+            a.send(os.urandom(1 << 20), socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            pass
+        a.recv(1, socket.MSG_PEEK)  # the echo is on its way back
+        a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    return b
+
+
+def still_echoes(b: socket.socket) -> bytes:
+    with b:
+        b.sendall(b"after\n")
+        return b.recv(4096)
+
+
+async def test_readme_example_survives_a_reset_client(tmp_path: Path) -> None:
+    """One client's reset ends that connection only: the other is still echoed."""
+    port = free_port()
+    script = tmp_path / "readme_example.py"
+    script.write_text(readme_example().replace("8124", str(port)))
+    async with running_server([sys.executable, str(script)], ready="listening on") as server:
+        b = await trio.to_thread.run_sync(reset_mid_stream, port)
+        await server.wait_for("connection error: ", CLIENT_TIMEOUT)  # logged, not raised
+        assert await trio.to_thread.run_sync(still_echoes, b) == b"after\n"
+        assert server.proc.returncode is None
         assert await server.stop(signal.SIGTERM) == -signal.SIGTERM
         assert server.stderr == ""

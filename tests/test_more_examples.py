@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from processes import child_env, free_port, short_tmp_dir
@@ -37,53 +40,84 @@ def sock_dir() -> Iterator[Path]:
 
 
 class Example:
-    """A running example process whose stdout is read as it arrives."""
+    """A running example process whose stdout and stderr are read as they arrive."""
 
-    def __init__(self, name: str, *args: str) -> None:
-        self.name = name
+    def __init__(self, name: str | Path, *args: str) -> None:
+        self.name = str(name)
         self.proc = subprocess.Popen(
-            [sys.executable, str(EXAMPLES / name), *args],
+            [sys.executable, str(EXAMPLES / name), *args],  # an absolute path stays itself
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=child_env(),
             cwd=ROOT,
+            start_new_session=True,  # its own process group: kill() reaches its children
         )
         self.out = b""
+        self.err = b""
+
+    def _pump(self, done: Callable[[], bool], timeout: float) -> None:
+        """Read stdout and stderr until ``done()``, both pipes end, or ``timeout``."""
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        pipes = {self.proc.stdout.fileno(): "out", self.proc.stderr.fileno(): "err"}
+        deadline = time.monotonic() + timeout
+        while not done() and pipes:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            for fd in select.select(list(pipes), [], [], left)[0]:
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    del pipes[fd]  # EOF: the process is gone
+                elif pipes[fd] == "out":
+                    self.out += chunk
+                else:
+                    self.err += chunk
+
+    def _kill_group(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def _fail(self, what: str) -> NoReturn:
+        self._kill_group()
+        out, err = self.proc.communicate(timeout=STOP_TIMEOUT)
+        pytest.fail(
+            f"{self.name} did not {what}\nstdout: {(self.out + out)!r}\n"
+            f"stderr: {(self.err + err).decode(errors='replace')}"
+        )
 
     def wait_for(self, text: str, timeout: float = READY_TIMEOUT) -> None:
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
+        """Wait until stdout holds ``text``."""
         needle = text.encode()
-        deadline = time.monotonic() + timeout
-        while needle not in self.out:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                break
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                break
-            self.out += chunk
+        self._pump(lambda: needle in self.out, timeout)
         if needle not in self.out:
-            self.proc.kill()
-            _, err = self.proc.communicate(timeout=STOP_TIMEOUT)
-            pytest.fail(f"{self.name} did not print {text!r}: {self.out!r}\n{err.decode()}")
+            self._fail(f"print {text!r}")
+
+    def wait_for_stderr(self, text: str, timeout: float = IO_TIMEOUT) -> None:
+        """Wait until stderr holds ``text``; fail at once on a traceback (a crash)."""
+        needle = text.encode()
+        self._pump(lambda: needle in self.err or b"Traceback" in self.err, timeout)
+        if needle not in self.err or b"Traceback" in self.err:
+            self._fail(f"log {text!r} on stderr (and stay up)")
 
     def finish(self, sig: int | None = None) -> tuple[int, str, str]:
         """Send ``sig`` (if any) and wait: (exit status, all of stdout, stderr)."""
         if sig is not None:
             self.proc.send_signal(sig)
         out, err = self.proc.communicate(timeout=STOP_TIMEOUT)
-        return self.proc.returncode, (self.out + out).decode(), err.decode()
+        return self.proc.returncode, (self.out + out).decode(), (self.err + err).decode()
 
     def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
+        """Kill the process and whatever it started (reuse_port_workers' workers)."""
+        self._kill_group()
+        if self.proc.returncode is None:
             self.proc.communicate(timeout=STOP_TIMEOUT)
 
 
 @contextmanager
-def example(name: str, *args: str, ready: str = "READY\n") -> Iterator[Example]:
+def example(name: str | Path, *args: str, ready: str = "READY\n") -> Iterator[Example]:
     proc = Example(name, *args)
     try:
         proc.wait_for(ready)
@@ -124,6 +158,24 @@ class Client:
         return data
 
     def close(self) -> None:
+        self.sock.close()
+
+    def send_what_fits(self, data: bytes) -> int:
+        """One non-blocking send: as much of ``data`` as the kernel takes now."""
+        try:
+            return self.sock.send(data, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return 0
+
+    def abort(self) -> None:
+        """Drop the connection abruptly, with an answer still unread.
+
+        TCP: SO_LINGER 0 makes close() send RST. A Unix socket closed with data
+        unread in it makes the peer's next read fail with ECONNRESET, Linux's reset.
+        """
+        self.sock.recv(1, socket.MSG_PEEK)  # wait until an answer is on its way to us
+        if self.sock.family != socket.AF_UNIX:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.sock.close()
 
 
@@ -394,3 +446,182 @@ def test_reuse_port_workers_share_one_port() -> None:
     for pid in worker_pids:  # the workers are gone too
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+# -- one client's reset ends that connection only ---------------------------------------------
+#
+# Each server example: a client that sends, then resets the connection while an
+# answer is on its way (RST on TCP), must cost that one connection, not the server.
+# The example logs the error on stderr ("connection error: ..."), which is also how
+# the test knows the reset has been handled before it checks on the other client;
+# a traceback there means the error escaped and ended the run.
+
+CONNECTION_ERROR = "connection error: "
+
+
+def test_echo_server_survives_a_reset_client() -> None:
+    port = free_port()
+    with example("echo_server.py", str(port)) as server:
+        b = Client.tcp(port)
+        assert b.line() == b"hello\r\n"
+        b.send(b"before\n")
+        assert b.line() == b"before\n"
+
+        a = Client.tcp(port)
+        assert a.line() == b"hello\r\n"
+        a.send_what_fits(os.urandom(1 << 20))  # echoed back at us, never read
+        a.abort()
+        server.wait_for_stderr(CONNECTION_ERROR)
+
+        b.send(b"after\n")
+        assert b.line() == b"after\n"
+        b.sock.shutdown(socket.SHUT_WR)  # half-close: the server ends too
+        assert b.rest() == b""
+        b.close()
+        server.wait_for("client disconnected\n")
+        assert server.proc.poll() is None
+        rc, out, err = server.finish(signal.SIGTERM)
+    assert rc == -signal.SIGTERM, err
+    assert out.startswith("server bound\nREADY\nclient connected\nclient connected\n")
+    assert "Traceback" not in err
+
+
+def test_chat_server_survives_a_reset_client() -> None:
+    port = free_port()
+    with example("chat_server.py", str(port)) as server:
+        b = Client.tcp(port)
+        assert b.line() == b"welcome, guest1\n"
+        a = Client.tcp(port)
+        assert a.line() == b"welcome, guest2\n"
+        assert b.line() == b"* guest2 joined\n"
+        a.send(b"hi\n")
+        assert b.line() == b"guest2: hi\n"
+        b.send(b"hello guest2\n")  # on its way to a, which never reads it
+        a.send(b"half a li")
+        a.abort()
+        server.wait_for_stderr(CONNECTION_ERROR)
+        assert b.line() == b"* guest2 left\n"
+
+        c = Client.tcp(port)
+        assert c.line() == b"welcome, guest3\n"
+        assert b.line() == b"* guest3 joined\n"
+        b.send(b"still here\n")
+        assert c.line() == b"guest1: still here\n"
+        b.close()
+        c.close()
+        assert server.proc.poll() is None
+        rc, out, err = server.finish(signal.SIGTERM)
+    assert (rc, out) == (-signal.SIGTERM, "READY\n")
+    assert err.startswith(CONNECTION_ERROR) and "Traceback" not in err, err
+
+
+def test_ipc_server_survives_a_reset_client(sock_dir: Path) -> None:
+    path = str(sock_dir / "ipc.sock")
+    with example("ipc_server.py", path) as server:
+        b = Client(socket.AF_UNIX, path)
+        b.send(b'{"id": 1, "method": "ping"}\n')
+        assert b.line() == b'{"id": 1, "result": "pong"}\n'
+
+        a = Client(socket.AF_UNIX, path)
+        a.send_what_fits(b'{"id": 2, "method": "upper", "params": ["abc"]}\n' * 2000)
+        a.abort()  # closed with replies unread: the server's next read fails
+        server.wait_for_stderr(CONNECTION_ERROR)
+
+        b.send(b'{"id": 3, "method": "sum", "params": [1, 2]}\n')
+        assert b.line() == b'{"id": 3, "result": 3}\n'
+        b.close()
+        assert server.proc.poll() is None
+        server.finish(signal.SIGINT)
+
+
+def test_forwarder_survives_a_reset_client() -> None:
+    backend_port, port = free_port(), free_port()
+    with (
+        example("echo_server.py", str(backend_port)) as backend,
+        example("forwarder.py", str(port), str(backend_port), "127.0.0.1") as fwd,
+    ):
+        b = Client.tcp(port)
+        assert b.line() == b"hello\r\n"
+        b.send(b"before\n")
+        assert b.line() == b"before\n"
+
+        a = Client.tcp(port)
+        assert a.line() == b"hello\r\n"
+        a.send_what_fits(os.urandom(1 << 20))
+        a.abort()
+        fwd.wait_for_stderr(CONNECTION_ERROR)  # it destroys the upstream connection too
+
+        b.send(b"after\n")
+        assert b.line() == b"after\n"
+        b.close()
+        assert fwd.proc.poll() is None
+        assert backend.proc.poll() is None
+        fwd.finish(signal.SIGINT)
+        backend.finish(signal.SIGINT)
+
+
+def test_line_protocol_survives_a_reset_client() -> None:
+    port = free_port()
+    with example("line_protocol.py", str(port)) as server:
+        b = Client.tcp(port)
+        b.send(b"PING\n")
+        assert b.line() == b"PONG\n"
+
+        a = Client.tcp(port)
+        a.send_what_fits(b"ECHO " + b"x" * 100 + b"\n" * 1000)
+        a.abort()
+        server.wait_for_stderr(CONNECTION_ERROR)
+
+        b.send(b"ADD 2 3\n")
+        assert b.line() == b"5\n"
+        b.close()
+        assert server.proc.poll() is None
+        server.finish(signal.SIGINT)
+
+
+def test_graceful_shutdown_survives_a_reset_client() -> None:
+    port = free_port()
+    with example("graceful_shutdown.py", str(port)) as server:
+        b = Client.tcp(port)
+        b.send(b"0\n")
+        assert b.line() == b"done 0\n"
+
+        a = Client.tcp(port)
+        a.send_what_fits(b"0\n" * 10000)
+        a.abort()
+        server.wait_for_stderr(CONNECTION_ERROR)
+
+        b.send(b"5\n")
+        assert b.line() == b"done 5\n"
+        b.sock.shutdown(socket.SHUT_WR)
+        assert b.rest() == b""
+        b.close()
+        rc, out, err = server.finish(signal.SIGTERM)
+    assert rc == 0, err
+    # The reset connection's handler may still be winding down when the signal comes.
+    assert re.fullmatch(r"READY\nshutting down: [01] connection\(s\) open\nclosed\n", out), out
+    assert err.startswith(CONNECTION_ERROR) and "Traceback" not in err, err
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="no SO_REUSEPORT")
+def test_reuse_port_worker_survives_a_reset_client() -> None:
+    port = free_port()
+    with example("reuse_port_workers.py", str(port), "2") as supervisor:
+        a = Client.tcp(port)
+        reply = a.line()
+        assert reply.startswith(b"worker ")
+        pid = int(reply.split()[1])
+        a.send(b"anything\n")  # the worker never reads it; then RST
+        a.abort()
+        supervisor.wait_for_stderr(CONNECTION_ERROR)
+        # That worker still answers: the kernel spreads new connections across both.
+        for _ in range(200):
+            c = Client.tcp(port)
+            answered = int(c.rest().split()[1])
+            c.close()
+            if answered == pid:
+                break
+        assert answered == pid, "the worker whose client reset no longer answers"
+        rc, _out, err = supervisor.finish(signal.SIGINT)
+    assert rc == 0, err
+    assert "Traceback" not in err
