@@ -1,4 +1,4 @@
-"""The seed's echo client (Node's net.createConnection example), line by line.
+"""Node's net.createConnection example (from its documentation), line by line.
 
 usage: python examples/echo_client.py [PORT | PATH]   (default 8124)
 """

@@ -1,4 +1,4 @@
-"""The seed's echo server (Node's net.createServer example), line by line.
+"""Node's net.createServer example (from its documentation), line by line.
 
 usage: python examples/echo_server.py [PORT | PATH]   (default 8124)
 

@@ -303,15 +303,15 @@ async def test_example_server_stops_on_sigint_and_unlinks_its_path(sock_dir: Pat
 
 
 def readme_example() -> str:
-    """The ``## Ten lines`` Python block of README.md."""
+    """The ``## Twelve lines`` Python block of README.md."""
     text = (ROOT / "README.md").read_text()
-    section = text.split("## Ten lines", 1)[1]
+    section = text.split("## Twelve lines", 1)[1]
     return section.split("```python\n", 1)[1].split("```", 1)[0]
 
 
-def test_readme_example_is_ten_lines_of_code() -> None:
+def test_readme_example_is_twelve_lines_of_code() -> None:
     code = [line for line in readme_example().splitlines() if line.strip()]
-    assert len(code) <= 12, code
+    assert len(code) == 12, code
     assert "trionet.run(" in readme_example()
     assert "8124" in readme_example()
 
@@ -331,7 +331,7 @@ def line_client(family: socket.AddressFamily, address: tuple[str, int]) -> bytes
 
 
 async def test_readme_example_echoes(tmp_path: Path) -> None:
-    """The README's ten-line server runs and echoes (on a free port instead of 8124)."""
+    """The README's twelve-line server runs and echoes (on a free port instead of 8124)."""
     port = free_port()
     script = tmp_path / "readme_example.py"
     script.write_text(readme_example().replace("8124", str(port)))
