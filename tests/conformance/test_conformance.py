@@ -35,6 +35,7 @@ XFAIL: dict[str, str] = {
     "cork_write_loop": "uncork() does not flush: writes pile up, False after 16 KiB (Node: True)",
     "socket_options_before_connect": "set_no_delay()/set_keep_alive() before 'connect' are lost",
     "args_listen_fd": "listen({fd: -1}) is ERR_OUT_OF_RANGE, Node ERR_INVALID_ARG_VALUE",
+    "set_no_delay_values": "set_no_delay(None) turns TCP_NODELAY off (Node: undefined means on)",
 }
 
 
