@@ -36,6 +36,7 @@ XFAIL: dict[str, str] = {
     "socket_options_before_connect": "set_no_delay()/set_keep_alive() before 'connect' are lost",
     "args_listen_fd": "listen({fd: -1}) is ERR_OUT_OF_RANGE, Node ERR_INVALID_ARG_VALUE",
     "set_no_delay_values": "set_no_delay(None) turns TCP_NODELAY off (Node: undefined means on)",
+    "write_after_peer_closed": "write() after peer FIN + close: ERR_STREAM_DESTROYED (Node: EPIPE)",
 }
 
 
