@@ -2,7 +2,9 @@
 
 chat_server, ipc_server + ipc_client, forwarder, line_protocol,
 graceful_shutdown and reuse_port_workers: every step has its own timeout, and
-every process is killed on the way out if it is still alive.
+every process (with whatever it started) is killed on the way out if it is
+still alive. The last section resets a client of each server example (and of the
+seed's echo server) mid-stream and checks that the others are still served.
 """
 
 from __future__ import annotations
