@@ -808,9 +808,9 @@ async def test_allow_half_open_after_parked_fin(transport: str, tmp_path: Path) 
     assert got == b"question"
 
 
-async def test_pause_on_connect_reads_ahead_to_the_mark(transport: str, tmp_path: Path) -> None:  # noqa: F811
-    """pause_on_connect: a parked socket reads ahead to the high-water mark and
-    stops (the rest waits in the kernel); resume() brings every byte and 'end'."""
+async def test_pause_on_connect_reads_nothing_until_resume(transport: str, tmp_path: Path) -> None:  # noqa: F811
+    """pause_on_connect: as Node's docs promise, nothing is read from the handle
+    (every byte waits in the kernel); resume() brings every byte and 'end'."""
     with trio.fail_after(10):
         async with trionet.open_loop():
             accepted: list[trionet.Socket] = []
@@ -820,6 +820,39 @@ async def test_pause_on_connect_reads_ahead_to_the_mark(transport: str, tmp_path
             raw = raw_client(target.args)
             conn = await accepted_one(accepted)
             conn.on("data", got.extend)  # paused: adding a listener does not resume
+            async with trio.open_nursery() as nursery:
+
+                async def sender() -> None:
+                    await send_all(raw, payload)
+                    raw.shutdown(stdsocket.SHUT_WR)
+
+                nursery.start_soon(sender)
+                await trio.testing.wait_all_tasks_blocked()
+                assert got == b""
+                assert conn.readable_length == 0
+                assert conn.bytes_read == 0
+                conn.resume()
+                await trionet.once(conn, "end")
+            raw.close()
+            target.server.close()
+    assert sha(got) == sha(payload)
+
+
+async def test_paused_after_reading_started_reads_ahead_to_the_mark(
+    transport: str, tmp_path: Path
+) -> None:
+    """A socket paused once reading had started (pause() in the connection
+    listener: Node reads from construction) reads ahead to the high-water mark and
+    stops there (the rest waits in the kernel); resume() brings every byte."""
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            accepted: list[trionet.Socket] = []
+            got = bytearray()
+            payload = payload_of(1_200_000, 4)
+            target = await listen(transport, tmp_path, lambda c: accepted.append(c.pause()))
+            raw = raw_client(target.args)
+            conn = await accepted_one(accepted)
+            conn.on("data", got.extend)
             async with trio.open_nursery() as nursery:
 
                 async def sender() -> None:

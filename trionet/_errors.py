@@ -33,6 +33,7 @@ __all__ = [
     "epipe_ended_by_other_party",
     "format_list",
     "inspect",
+    "invalid_address_family",
     "invalid_arg_type",
     "invalid_arg_value",
     "invalid_fd_type",
@@ -1017,6 +1018,17 @@ def invalid_fd_type(fd_type: str) -> NodeTypeError:
 def invalid_handle_type() -> NodeTypeError:
     """``ERR_INVALID_HANDLE_TYPE``: a handle that cannot be listened on or wrapped."""
     return NodeTypeError("ERR_INVALID_HANDLE_TYPE", "This handle type cannot be sent")
+
+
+def invalid_address_family(family: object, host: str | None, port: int | None) -> NodeRangeError:
+    """``ERR_INVALID_ADDRESS_FAMILY``: a lookup answered a family other than 4 or 6."""
+    error = NodeRangeError(
+        "ERR_INVALID_ADDRESS_FAMILY",
+        f"Invalid address family: {js_string(family)} {host}:{port}",
+    )
+    error.host = host  # type: ignore[attr-defined]
+    error.port = port  # type: ignore[attr-defined]
+    return error
 
 
 def invalid_ip_address(value: object) -> NodeTypeError:

@@ -1,13 +1,14 @@
 """What servers and sockets share: the loop they live in, and ``ref()``/``unref()``.
 
-A handle *holds* its loop while it is active (a listening server, an open or
-connecting socket); a held, ref'd handle keeps ``trionet.run`` going, as a
-ref'd libuv handle keeps a Node process alive. ``unref()`` lets the loop end
-(and cancel the handle) even while it is active.
+A handle is *held* by its loop from the moment it opens something until it
+has closed it: a held handle is in the loop's ``active`` set, so that when the
+loop ends (cancelled, or by an error or Ctrl-C from any task) whatever is still
+open is closed by ``_abandon()``: no descriptor or socket file outlives the loop.
 
-An active handle is also in its loop's ``active`` set, so that when the loop ends
-(cancelled, or by an error or Ctrl-C from any task) whatever is still open is
-closed by ``_abandon()``: no descriptor or socket file outlives the loop.
+A held handle keeps ``trionet.run`` going only while it is *alive*, as libuv
+counts an active handle: a listening server always; a socket while it is
+reading, or has writes or a shutdown in flight (``_set_alive``). And only while
+it is ref'd: ``unref()`` lets the loop end (and close the handle) even then.
 """
 
 from __future__ import annotations
@@ -23,29 +24,39 @@ __all__ = ["Handle"]
 class Handle(EventEmitter):
     """An event emitter attached to the innermost trionet loop."""
 
-    __slots__ = ("_held", "_loop", "_ref")
+    __slots__ = ("_alive", "_held", "_loop", "_ref")
 
     def __init__(self) -> None:
         super().__init__()
         self._loop: Loop = current_loop()
         self._ref = True
         self._held = False
+        self._alive = False
 
     def _hold(self) -> None:
-        """The handle became active: keep the loop alive if ref'd."""
+        """The handle opened something: the loop closes it if it ends first; and
+        it is alive (keeps the loop going if ref'd) until ``_set_alive(False)``."""
         if not self._held:
             self._held = True
             self._loop.active.add(self)
-            if self._ref:
-                self._loop.hold()
+            self._set_alive(True)
 
     def _unhold(self) -> None:
-        """The handle is no longer active."""
+        """The handle has closed what it opened."""
         if self._held:
             self._held = False
             self._loop.active.discard(self)
+            self._set_alive(False)
+
+    def _set_alive(self, alive: bool) -> None:
+        """Whether the handle has work in flight (libuv's active handle)."""
+        if alive != self._alive:
+            self._alive = alive
             if self._ref:
-                self._loop.release()
+                if alive:
+                    self._loop.hold()
+                else:
+                    self._loop.release()
 
     def _abandon(self) -> None:
         """The loop has ended with this handle still active: close it, without
@@ -56,7 +67,7 @@ class Handle(EventEmitter):
         """Keep the loop alive while this handle is active (the default)."""
         if not self._ref:
             self._ref = True
-            if self._held:
+            if self._alive:
                 self._loop.hold()
         return self
 
@@ -64,6 +75,6 @@ class Handle(EventEmitter):
         """Let the loop end even while this handle is active."""
         if self._ref:
             self._ref = False
-            if self._held:
+            if self._alive:
                 self._loop.release()
         return self

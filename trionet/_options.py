@@ -206,7 +206,9 @@ def normalize_listen(
     backlog = _backlog(merged.get("backlog"))
     if handle is not None:
         return ListenOptions(handle=handle, backlog=backlog, **flags), callback
-    if fd is not None:
+    # Node: `typeof options.fd === 'number' && options.fd >= 0`; any other fd is
+    # no fd at all, and the options then need a port or a path.
+    if isinstance(fd, int | float) and not isinstance(fd, bool) and fd >= 0:
         fd = _validate.validate_int32(fd, "options.fd", 0)
         return ListenOptions(fd=fd, backlog=backlog, **flags), callback
     port = merged.get("port")
@@ -326,6 +328,11 @@ def normalize_connect(
             raise _errors.invalid_ip_address(local_address)
     local_port = merged.get("local_port")
     if local_port is not None:
+        # Node: `if (localPort) validateNumber(localPort, 'options.localPort')`.
+        if local_port != 0 and (
+            isinstance(local_port, bool) or not isinstance(local_port, int | float)
+        ):
+            raise _errors.invalid_arg_type("options.local_port", "number", local_port)
         local_port = _validate.validate_port(local_port, "options.local_port")
     family = merged.get("family")
     family = 0 if family is None else _validate.validate_one_of(family, "options.family", (0, 4, 6))

@@ -265,7 +265,7 @@ class Poller:
             if unregister:
                 try:
                     self._epoll.unregister(fd)
-                except OSError:
+                except (OSError, ValueError):  # ValueError: the loop's epoll is closed
                     pass
 
 

@@ -74,6 +74,19 @@ def _clamp_backlog(backlog: int) -> int:
     return max(0, min(backlog, _INT_MAX))
 
 
+#: Keys of ``create_server({...})``: Node's server options, snake_case.
+_SERVER_OPTION_KEYS = frozenset(
+    {
+        "allow_half_open",
+        "pause_on_connect",
+        "high_water_mark",
+        "no_delay",
+        "keep_alive",
+        "keep_alive_initial_delay",
+    }
+)
+
+
 class Server(Handle):
     """A TCP or IPC server, with Node's ``net.Server`` API."""
 
@@ -84,7 +97,10 @@ class Server(Handle):
         "_closing",
         "_connections",
         "_high_water_mark",
+        "_keep_alive",
+        "_keep_alive_initial_delay",
         "_listen_id",
+        "_no_delay",
         "_pause_on_connect",
         "_sock",
         "_unix_inode",
@@ -100,19 +116,27 @@ class Server(Handle):
         allow_half_open: bool = False,
         pause_on_connect: bool = False,
         high_water_mark: int | None = None,
+        no_delay: bool = False,
+        keep_alive: bool = False,
+        keep_alive_initial_delay: float = 0,
     ) -> None:
         super().__init__()
         if isinstance(listener, dict):
             options = listener
             listener = connection_listener
-            allow_half_open = options.get("allow_half_open", allow_half_open)
-            pause_on_connect = options.get("pause_on_connect", pause_on_connect)
-            high_water_mark = options.get("high_water_mark", high_water_mark)
             for key in options:
-                if key not in ("allow_half_open", "pause_on_connect", "high_water_mark"):
+                if key not in _SERVER_OPTION_KEYS:
                     raise _errors.invalid_arg_value(
                         f"options.{key}", options[key], "is not a server option"
                     )
+            allow_half_open = options.get("allow_half_open", allow_half_open)
+            pause_on_connect = options.get("pause_on_connect", pause_on_connect)
+            high_water_mark = options.get("high_water_mark", high_water_mark)
+            no_delay = options.get("no_delay", no_delay)
+            keep_alive = options.get("keep_alive", keep_alive)
+            keep_alive_initial_delay = options.get(
+                "keep_alive_initial_delay", keep_alive_initial_delay
+            )
         elif listener is None:
             listener = connection_listener
         elif not callable(listener):
@@ -126,6 +150,12 @@ class Server(Handle):
         )
         # Node >= 18.17: both limits of every accepted socket.
         self._high_water_mark = high_water_marks(high_water_mark, None, None)[0]
+        # Node 20: TCP_NODELAY and keep-alive for every accepted TCP socket.
+        self._no_delay = _validate.validate_boolean(no_delay, "options.no_delay")
+        self._keep_alive = _validate.validate_boolean(keep_alive, "options.keep_alive")
+        self._keep_alive_initial_delay = _validate.validate_number(
+            keep_alive_initial_delay, "options.keep_alive_initial_delay"
+        )
         if listener is not None:
             _validate.validate_function(listener, "connectionListener")
             self.on("connection", listener)
@@ -399,6 +429,10 @@ class Server(Handle):
         if limit and len(self._connections) >= limit:
             return self._drop(sock)
         connection = Socket._accepted(sock, peer, self)
+        if self._no_delay:
+            connection.set_no_delay(True)
+        if self._keep_alive:
+            connection.set_keep_alive(True, self._keep_alive_initial_delay)
         self._connections.add(connection)
         connection._started = True
         connection._hold()
@@ -450,9 +484,10 @@ class Server(Handle):
     # == close =======================================================================
 
     def close(self, callback: Callable[..., object] | None = None) -> Server:
-        """Stop accepting now; ``'close'`` once the last connection has ended."""
-        if callback is not None:
-            _validate.validate_function(callback, "callback")
+        """Stop accepting now; ``'close'`` once the last connection has ended.
+
+        As Node's, a ``callback`` that is not callable is ignored."""
+        if callback is not None and callable(callback):
             if self._sock is None:
                 self.once("close", lambda *_: callback(_errors.server_not_running()))
             else:
@@ -536,12 +571,21 @@ def create_server(
     allow_half_open: bool = False,
     pause_on_connect: bool = False,
     high_water_mark: int | None = None,
+    no_delay: bool = False,
+    keep_alive: bool = False,
+    keep_alive_initial_delay: float = 0,
 ) -> Server:
-    """Node's ``net.createServer``: a new Server, not yet listening."""
+    """Node's ``net.createServer``: a new Server, not yet listening.
+
+    ``no_delay`` sets TCP_NODELAY on every accepted TCP socket, and ``keep_alive``
+    (with ``keep_alive_initial_delay`` ms) SO_KEEPALIVE, as Node 20's options."""
     return Server(
         listener,
         connection_listener,
         allow_half_open=allow_half_open,
         pause_on_connect=pause_on_connect,
         high_water_mark=high_water_mark,
+        no_delay=no_delay,
+        keep_alive=keep_alive,
+        keep_alive_initial_delay=keep_alive_initial_delay,
     )

@@ -156,6 +156,15 @@ def _aggregate_error(errors: list[_errors.NetError]) -> _errors.NetError:
     return error
 
 
+class _LookupFailed(Exception):
+    """A lookup failed with ``error`` (a user's lookup may raise anything): the
+    socket's error, carried out of the connect phase."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 class Socket(Handle):
     """A TCP or IPC (Unix socket) stream, with Node's ``net.Socket`` API."""
 
@@ -166,6 +175,7 @@ class Socket(Handle):
         "_bulk",
         "_bulk_size",
         "_close_queued",
+        "_closed",
         "_connecting",
         "_corked",
         "_decoder",
@@ -173,6 +183,7 @@ class Socket(Handle):
         "_destroyed",
         "_emitted_end",
         "_encoding",
+        "_ended_by_peer",
         "_ending",
         "_eof",
         "_error",
@@ -202,6 +213,7 @@ class Socket(Handle):
         "_rbuf_off",
         "_read_done",
         "_read_hwm",
+        "_read_wanted",
         "_readable",
         "_reading",
         "_server",
@@ -277,6 +289,7 @@ class Socket(Handle):
         self._parked = False
         self._in_listener = 0  # async listeners our task awaits (nesting depth)
         self._close_queued = False
+        self._closed = False  # 'close' emitted: connect() may start afresh
         self._open = False
         self._writer_scope: trio.CancelScope | None = None
         self._timer_scope: trio.CancelScope | None = None
@@ -289,6 +302,11 @@ class Socket(Handle):
         self._rbuf_len = 0
         self._rbuf_off = 0  # taken from the head chunk by read(n)
         self._read_hwm = READ_HIGH_WATER_MARK if read_hwm is None else read_hwm
+        # Node's handle.reading: a consumer asked for data (a flow, read(), a
+        # 'readable' listener), or the socket was not paused when it opened. Until
+        # then nothing is read: pause_on_connect and pause() before 'connect' leave
+        # every byte in the kernel (backpressure from the first byte).
+        self._read_wanted = False
         self._reading: _ReadMode | None = None
         self._eof = False
         self._emitted_end = False
@@ -308,6 +326,7 @@ class Socket(Handle):
         self._need_drain = False
         self._corked = 0
         self._ending = False
+        self._ended_by_peer = False  # Node's writeAfterFIN: write() now fails with EPIPE
         self._finished = False
         self._finish_emitted = False
         self._on_finished: list[Callable[..., object]] | None = None
@@ -359,6 +378,7 @@ class Socket(Handle):
             self._bulk_size = UNIX_BULK_READ_SIZE
         self._readable = bool(readable)
         self._writable = bool(writable)
+        self._read_wanted = self._readable  # as Node: read(0) at construction
         if not self._readable:
             self._read_done = self._eof = self._emitted_end = True
         if not self._writable:
@@ -379,6 +399,8 @@ class Socket(Handle):
         self._server = server
         if server._pause_on_connect:
             self._flowing = False
+        else:  # as Node: read(0) at construction, before 'connection'
+            self._read_wanted = True
         return self
 
     @enable_ki_protection
@@ -386,6 +408,10 @@ class Socket(Handle):
         """Start the socket's task in the loop's nursery."""
         self._started = True
         self._hold()
+        if options is not None:
+            # A connect in flight keeps the loop alive even when unref'd: libuv
+            # counts its request, not the handle. _run gives it back.
+            self._loop.hold()
         self._nursery.start_soon(self._run, options)
 
     @enable_ki_protection
@@ -406,19 +432,15 @@ class Socket(Handle):
         """Connect (with a cancel scope: a lookup in a thread, Happy Eyeballs), then serve."""
         try:
             if options is not None:
-                scope = self._io_scope = trio.CancelScope()
-                if self._destroyed:  # destroy() came before this task started
-                    scope.cancel()
-                with scope:
-                    try:
-                        await self._connect(options)
-                    except _errors.NodeError as exc:
-                        self._fail(exc)
-                    except trio.ClosedResourceError:
-                        if not self._destroyed:
-                            raise
-                # From here destroy() wakes our waits instead (_interrupt).
-                self._io_scope = None
+                try:
+                    # destroy() before this task started: no lookup, no SYN.
+                    if not self._destroyed:
+                        await self._connect_in_scope(options)
+                finally:
+                    self._loop.release()
+                # As Node's afterConnect: reading starts unless paused by now.
+                if self._flowing is not False:
+                    self._read_wanted = True
             if not self._destroyed:
                 self._open = True
                 self._after_open()
@@ -426,6 +448,22 @@ class Socket(Handle):
             self._abandon()
             raise
         await self._serve(None)
+
+    async def _connect_in_scope(self, options: ConnectOptions) -> None:
+        """Connect in a cancel scope of its own: destroy() cancels it."""
+        scope = self._io_scope = trio.CancelScope()
+        with scope:
+            try:
+                await self._connect(options)
+            except _errors.NodeError as exc:
+                self._fail(exc)
+            except _LookupFailed as exc:
+                self._fail(exc.error)
+            except trio.ClosedResourceError:
+                if not self._destroyed:
+                    raise
+        # From here destroy() wakes our waits instead (_interrupt).
+        self._io_scope = None
 
     @enable_ki_protection
     async def _serve(self, pending: Awaitable[object] | None) -> None:
@@ -492,6 +530,9 @@ class Socket(Handle):
         for scope in (self._writer_scope, self._timer_scope):
             if scope is not None:
                 scope.cancel()
+        # Their tasks unwind later; a reconnect may start new ones before that.
+        self._writer_scope = self._timer_scope = None
+        self._writer_running = self._timer_running = False
         sock = self._sock
         if sock is not None and sock.fileno() != -1:
             # Wake any task waiting on it; an adopted descriptor may be duplicated
@@ -505,6 +546,7 @@ class Socket(Handle):
 
     def _set_write_done(self) -> None:
         self._write_side_done = True
+        self._update_alive()
         event = self._write_wakeup
         if event is not None:
             self._write_wakeup = None
@@ -547,6 +589,12 @@ class Socket(Handle):
             # As Node: the first connect never completes; 'error', then 'close'.
             self._fail(self._connect_again_error(options))
             return self
+        if self._destroyed:
+            if not self._closed:
+                # Still closing the last connection: start afresh once it has.
+                self.once("close", lambda *_: self.connect(*args, **kwargs))
+                return self
+            self._reset_for_reconnect()
         if callback is not None:
             self.once("connect", callback)
         if options.allow_half_open is not None:
@@ -559,6 +607,32 @@ class Socket(Handle):
         self._connecting = True
         self._start(options)
         return self
+
+    def _reset_for_reconnect(self) -> None:
+        """connect() after 'close': a new connection on the same object, as Node's
+        (its _undestroy). Listeners, the flowing mode, encodings, the read-ahead
+        buffer and the options given to the constructor stay."""
+        self._sock = None
+        self._peer = self._local = None
+        self._started = self._destroyed = self._closed = self._close_queued = False
+        self._error = None
+        self._had_error = False
+        self._open = self._parked = self._short_read = self._bulk = False
+        self._bulk_size = BULK_READ_SIZE
+        self._read_wanted = False
+        self._eof = self._read_done = self._emitted_end = not self._readable
+        if self._reading is not None:
+            self._reading.eof_emitted = False
+        self._ending = self._finished = self._write_side_done = not self._writable
+        self._finish_emitted = self._ended_by_peer = self._need_drain = False
+        self._on_finished = None
+        self._wq = None
+        self._wq_len = 0
+        self._attempted_addresses = None
+        # Node clears the idle timer on destroy; connect() sets it again only
+        # from its own timeout option.
+        self._timeout_ms = 0.0
+        self.bytes_read = self.bytes_written = 0
 
     def _connect_again_error(self, options: ConnectOptions) -> _errors.NetError:
         """What the kernel says to a second connect(): Node emits it as 'error'.
@@ -731,56 +805,85 @@ class Socket(Handle):
         lookup_options: dict[str, Any] = {"family": family or None, "hints": hints}
         if race:
             lookup_options["all"] = True
+        if options.lookup is not None:
+            return await self._custom_lookup(options, lookup_options, race)
         try:
-            if options.lookup is not None:
-                found = await self._custom_lookup(options, lookup_options)
-            else:
-                af = {4: _stdsocket.AF_INET, 6: _stdsocket.AF_INET6}.get(family, 0)
-                infos = await trio.socket.getaddrinfo(
-                    host, options.port, af, _stdsocket.SOCK_STREAM, 0, hints
-                )
-                found = []
-                for info in infos:
-                    entry = (str(info[4][0]), 6 if info[0] == _stdsocket.AF_INET6 else 4)
-                    if entry not in found:
-                        found.append(entry)
+            af = {4: _stdsocket.AF_INET, 6: _stdsocket.AF_INET6}.get(family, 0)
+            infos = await trio.socket.getaddrinfo(
+                host, options.port, af, _stdsocket.SOCK_STREAM, 0, hints
+            )
         except (_stdsocket.gaierror, UnicodeError) as exc:
             # A name the IDNA codec refuses cannot exist: ENOTFOUND, as Node says.
             code = exc if isinstance(exc, _stdsocket.gaierror) else _stdsocket.EAI_NONAME
-            error = _errors.dns_error(code, "getaddrinfo", host)
-            self.emit("lookup", error, None, None, host)
-            raise error from None
+            raise self._lookup_failed(_errors.dns_error(code, "getaddrinfo", host), host) from None
+        found: list[tuple[str, int]] = []
+        for info in infos:
+            entry = (str(info[4][0]), 6 if info[0] == _stdsocket.AF_INET6 else 4)
+            if entry not in found:
+                found.append(entry)
         if not found:
-            error = _errors.dns_error(_stdsocket.EAI_NONAME, "getaddrinfo", host)
-            self.emit("lookup", error, None, None, host)
-            raise error
+            raise self._lookup_failed(
+                _errors.dns_error(_stdsocket.EAI_NONAME, "getaddrinfo", host), host
+            )
         if not race:
             found = found[:1]
         for address, address_family in found:
             await self._emit_awaiting("lookup", None, address, address_family, host)
         return found
 
+    def _lookup_failed(self, error: BaseException, host: str | None) -> _LookupFailed:
+        """A failed lookup is the socket's error: 'lookup' with it, then 'error'."""
+        self.emit("lookup", error, None, None, host)
+        return _LookupFailed(error)
+
     async def _custom_lookup(
-        self, options: ConnectOptions, lookup_options: dict[str, Any]
+        self, options: ConnectOptions, lookup_options: dict[str, Any], race: bool
     ) -> list[tuple[str, int]]:
         """Call ``lookup(host, options)`` with Node's options (``family``: 4, 6 or
         None, ``hints``, ``all`` when racing): sync or async, returning ``(address, family)``
-        or a list of those (or of Node's ``{'address', 'family'}``)."""
+        or a list of those (or of Node's ``{'address', 'family'}``).
+
+        Whatever it raises is the socket's error ('lookup' with it, 'error', 'close'),
+        as an error given to Node's lookup callback. Each answer is emitted as
+        'lookup' and then checked as Node checks it: an answer that is not an IP
+        address, or whose family is not 4 or 6, is skipped when racing others, and
+        otherwise fails the connect (ERR_INVALID_IP_ADDRESS, ERR_INVALID_ADDRESS_FAMILY).
+        """
         assert options.lookup is not None
-        result = options.lookup(options.host, lookup_options)
-        if inspect.isawaitable(result):
-            result = await result
-        entries = result if isinstance(result, list) else [result]
+        host = options.host
+        try:
+            result = options.lookup(host, lookup_options)
+            if inspect.isawaitable(result):
+                result = await result
+            entries = result if isinstance(result, list) else [result]
+            answers: list[tuple[object, object]] = []
+            for entry in entries:
+                if isinstance(entry, dict):
+                    answers.append((entry.get("address"), entry.get("family")))
+                else:
+                    address, family = entry
+                    answers.append((address, family))
+        except Exception as exc:
+            raise self._lookup_failed(exc, host) from None
+        if not answers:
+            raise self._lookup_failed(
+                _errors.dns_error(_stdsocket.EAI_NONAME, "getaddrinfo", host), host
+            )
+        if not race:
+            answers = answers[:1]
         found: list[tuple[str, int]] = []
-        for entry in entries:
-            if isinstance(entry, dict):
-                address, family = entry.get("address"), entry.get("family")
-            else:
-                address, family = entry
-            if not isinstance(address, str) or not is_ip(address):
+        for address, family in answers:
+            family = {"IPv4": 4, "IPv6": 6}.get(family, family)  # type: ignore[call-overload]
+            await self._emit_awaiting("lookup", None, address, family, host)
+            if isinstance(address, str) and is_ip(address) and family in (4, 6):
+                entry = (address, 6 if family == 6 else 4)
+                if entry not in found:
+                    found.append(entry)
+        if not found:
+            address, family = answers[0]
+            if not (isinstance(address, str) and is_ip(address)):
                 raise _errors.invalid_ip_address(address)
-            family = {"IPv4": 4, "IPv6": 6}.get(family, family)  # type: ignore[arg-type]
-            found.append((address, int(family) if family in (4, 6) else is_ip(address)))
+            raise _errors.invalid_address_family(family, host, options.port)
         return found
 
     # == after open: start the writer, the timer, a pending end() ===================
@@ -792,6 +895,7 @@ class Socket(Handle):
             self._shutdown_write()
         if self._timeout_ms and not self._timer_running:
             self._start_timer()
+        self._update_alive()
 
     # == reading =====================================================================
 
@@ -826,7 +930,7 @@ class Socket(Handle):
                 # tell a waiting iterator that the descriptor is free.
                 self._wake_iterators()
                 return self._park()
-            if self._short_read or (not self._flowing and self._rbuf_len >= self._read_hwm):
+            if self._short_read or not (self._flowing or self._reads_ahead()):
                 return self._park()
             data = self._read_chunk()
             if data is None:
@@ -849,12 +953,43 @@ class Socket(Handle):
         self._append_buffered(data if self._decoder is None else self._decoder.decode(data))
         self._wake_iterators()
         self._announce_buffered()
+        if self._rbuf_len >= self._read_hwm:
+            self._update_alive()  # stopped at the high-water mark
 
     def _announce_buffered(self) -> None:
         """Something was buffered: a 'readable' is due if a listener waits for one."""
         mode = self._reading
         if mode is not None and mode.listening and mode.need_readable:
             self._schedule_readable(mode)
+
+    def _reads_ahead(self) -> bool:
+        """Whether a socket that does not flow reads into its buffer now: once a
+        consumer asked for data, up to the high-water mark (and whenever the buffer
+        is empty, so that a mark of 0 still reads), as Node's readable side."""
+        return self._read_wanted and (self._rbuf_len < self._read_hwm or not self._rbuf_len)
+
+    def _update_alive(self) -> None:
+        """Keep the loop going only while the socket is active, as libuv counts
+        it: reading (flowing, iterated, or reading ahead), with writes or a
+        shutdown in flight, or closing. Paused, stopped at the high-water mark, or
+        done writing with an EOF nobody reads, it lets ``trionet.run()`` end, as
+        ``node`` exits.
+
+        After the peer's FIN, an ``'end'`` still to be emitted keeps the loop (Node
+        emits it from its tick queue); an EOF behind data nobody takes does not."""
+        if not self._open:
+            return  # opening (held alive since _start) or closed (released)
+        if self._eof:
+            reading = not self._emitted_end and bool(
+                not self._rbuf or self._flowing or self._iterators or self._eof_readable_due()
+            )
+        else:
+            reading = bool(self._flowing or self._iterators or self._reads_ahead())
+        writing = (bool(self._wq) and not self._corked) or (
+            self._ending and not self._write_side_done
+        )
+        closing = self._read_done and self._write_side_done  # our task closes it now
+        self._set_alive(reading or writing or closing)
 
     # == parking: no task while there is nothing to await ============================
 
@@ -900,7 +1035,7 @@ class Socket(Handle):
             return True
         if self._iterators:
             return False
-        if not self._flowing and self._rbuf_len >= self._read_hwm:
+        if not (self._flowing or self._reads_ahead()):
             return False
         data = self._read_chunk()
         if data is None:
@@ -988,6 +1123,7 @@ class Socket(Handle):
                 return
             if n == 0:
                 self._eof = True
+                self._update_alive()
                 await self._emit_end()
                 return
             self._short_read = n < len(buf)
@@ -1036,6 +1172,7 @@ class Socket(Handle):
             return False
         if not data:
             self._eof = True
+            self._update_alive()  # reading is over
             return data
         n = len(data)
         self._bulk = n >= limit
@@ -1081,6 +1218,7 @@ class Socket(Handle):
         await event.wait()
 
     def _wake_flow(self) -> None:
+        self._update_alive()
         if self._parked:
             # The flow may have changed (resume(), an iterator came or went, EOF
             # seen by an iterator): let the poller look at the socket again.
@@ -1105,7 +1243,10 @@ class Socket(Handle):
             if rest:
                 await self._emit_awaiting("data", rest)
         self._wake_iterators()
+        if not self._allow_half_open:
+            self._ended_by_peer = True
         await self._emit_awaiting("end")
+        self._update_alive()
         if not self._allow_half_open and not self._ending:
             self.end()
 
@@ -1132,6 +1273,9 @@ class Socket(Handle):
                 self._flowing = False
                 if self._rbuf:
                     self._schedule_readable(mode)
+                # ... and, as its read(0), starts reading.
+                self._read_wanted = True
+                self._wake_flow()
 
     def _removed(self, name: str | None) -> None:
         if (name == "readable" or name is None) and self._reading is not None:
@@ -1150,8 +1294,10 @@ class Socket(Handle):
             self._flowing = None
 
     def pause(self) -> Socket:
-        """Stop emitting ``'data'``; what arrives stays in the kernel and our buffer."""
+        """Stop emitting ``'data'``; what arrives stays in the kernel and our buffer
+        (read ahead up to the high-water mark if reading had started, as Node's)."""
         self._flowing = False
+        self._update_alive()
         return self
 
     def resume(self) -> Socket:
@@ -1159,6 +1305,7 @@ class Socket(Handle):
         is attached: then ``read()`` emits it, as in Node)."""
         mode = self._reading
         self._flowing = mode is None or not mode.listening
+        self._read_wanted = True
         self._wake_flow()
         if self._flowing and self._rbuf and not self._open and not self._destroyed:
             # Unshifted before the connection opened: Node flows it at once (no task
@@ -1212,6 +1359,7 @@ class Socket(Handle):
             if size > self._read_hwm:
                 self._read_hwm = 1 << (size - 1).bit_length()  # Node rounds up so
         mode = self._read_mode()
+        self._read_wanted = True
         available = self._rbuf_len
         if size is None:
             n = available
@@ -1366,11 +1514,14 @@ class Socket(Handle):
             _validate.validate_function(callback, "cb")
         chunk = _writer_chunk(data, self._default_encoding if encoding is None else encoding)
         if self._ending or self._destroyed:
-            error = (
-                _errors.stream_write_after_end()
-                if self._ending and not self._destroyed
-                else _errors.stream_destroyed("write")
-            )
+            if self._ended_by_peer and self._ending:
+                # Node's writeAfterFIN: the peer's FIN ended a socket that does not
+                # allow half-open, also once it has closed.
+                error: BaseException = _errors.epipe_ended_by_other_party()
+            elif self._ending and not self._destroyed:
+                error = _errors.stream_write_after_end()
+            else:
+                error = _errors.stream_destroyed("write")
             if callback is not None:
                 self._loop.defer(callback, error)
             # Destroyed now, as Node does: deferred, the socket could close on its
@@ -1406,6 +1557,8 @@ class Socket(Handle):
         self._wq_len += len(view)
         if not self._writer_running and not self._corked:
             self._start_writer()
+        if len(wq) == 1:
+            self._update_alive()  # a write in flight
         if self._wq_len >= self._hwm:
             self._need_drain = True
             return False
@@ -1466,14 +1619,17 @@ class Socket(Handle):
                         await self._poller.wait_writable(
                             sock.fileno()
                         )  # partial send: the kernel is full
+                    if not wq:
+                        self._update_alive()
                     if not wq and self._need_drain:
                         self._need_drain = False
                         await self._emit_awaiting("drain")
             except trio.ClosedResourceError:
                 return
             finally:
-                self._writer_running = False
-                self._writer_scope = None
+                if self._writer_scope is scope:
+                    self._writer_running = False
+                    self._writer_scope = None
         if not scope.cancelled_caught and not wq and self._ending and not self._finished:
             self._shutdown_write()
 
@@ -1503,11 +1659,13 @@ class Socket(Handle):
     def cork(self) -> None:
         """Queue writes until ``uncork()``, to send them together."""
         self._corked += 1
+        self._update_alive()
 
     def uncork(self) -> None:
         """Undo one ``cork()``; at zero, send what was queued."""
         if self._corked:
             self._corked -= 1
+            self._update_alive()
             if not self._corked and self._wq:
                 self._start_writer()
             elif not self._corked and self._ending and not self._finished:
@@ -1545,6 +1703,7 @@ class Socket(Handle):
             return self
         self._ending = True
         self._corked = 0
+        self._update_alive()
         if self._open and not self._wq:
             self._shutdown_write()
         elif self._wq:
@@ -1552,8 +1711,11 @@ class Socket(Handle):
         return self
 
     @property
-    def buffer_size(self) -> int:
-        """Bytes accepted by ``write()`` and not yet handed to the kernel."""
+    def buffer_size(self) -> int | None:
+        """Bytes accepted by ``write()`` and not yet handed to the kernel; None
+        without a connection (before ``connect()``, once destroyed), as Node's."""
+        if self._destroyed or (self._sock is None and not self._connecting):
+            return None
         return self._wq_len
 
     @property
@@ -1652,6 +1814,7 @@ class Socket(Handle):
         for callback in callbacks:  # end() callbacks of a stream that never finished
             callback(self._error or _errors.stream_destroyed("end"))
         error = self._error
+        self._closed = True
         if error is not None and self._had_error:
             self.emit("error", error)
         self.emit("close", self._had_error)
@@ -1680,18 +1843,18 @@ class Socket(Handle):
 
     @property
     def pending(self) -> bool:
-        """True until the socket is connected (Node's ``pending``)."""
-        return self._sock is None or self._connecting
+        """True until the socket is connected, and again once destroyed (Node's
+        ``pending``: no handle, or connecting)."""
+        return self._destroyed or self._sock is None or self._connecting
 
     @property
     def ready_state(self) -> str:
         """'opening', 'open', 'readOnly', 'writeOnly' or 'closed', as Node's."""
         if self._connecting:
             return "opening"
-        if self._sock is None or self._destroyed:
-            return "closed"
-        readable = not self._read_done
-        writable = not self._ending
+        # As Node's: from the stream's state alone (a new Socket() is 'open').
+        readable = self.readable
+        writable = self.writable
         if readable and writable:
             return "open"
         if readable:
@@ -1699,6 +1862,11 @@ class Socket(Handle):
         if writable:
             return "writeOnly"
         return "closed"
+
+    @property
+    def server(self) -> Server | None:
+        """The Server that accepted this socket; None for a client (Node's ``server``)."""
+        return self._server
 
     @property
     def allow_half_open(self) -> bool:
@@ -1709,6 +1877,8 @@ class Socket(Handle):
 
     def set_timeout(self, timeout: float, callback: Callable[..., object] | None = None) -> Socket:
         """Emit ``'timeout'`` after ``timeout`` ms of inactivity (0 disables); never closes."""
+        if self._destroyed:  # as Node: nothing to time any more
+            return self
         ms = _validate.validate_timeout(timeout, "msecs")
         if callback is not None:
             _validate.validate_function(callback, "callback")
@@ -1718,7 +1888,9 @@ class Socket(Handle):
                 self.once("timeout", callback)
         self._timeout_ms = ms
         self._touch()
-        if ms and not self._timer_running and self._open:
+        # It counts from now: through a lookup and a connect, or on a socket
+        # that never connects (as Node's timer, it keeps no loop alive).
+        if ms and not self._timer_running:
             self._start_timer()
         return self
 
@@ -1742,23 +1914,26 @@ class Socket(Handle):
 
     @enable_ki_protection
     async def _timer(self) -> None:
-        with trio.CancelScope() as self._timer_scope:
-            await self._time_out_when_idle()
+        with trio.CancelScope() as scope:
+            self._timer_scope = scope
+            try:
+                await self._time_out_when_idle()
+            finally:
+                if self._timer_scope is scope:
+                    self._timer_running = False
+                    self._timer_scope = None
 
     async def _time_out_when_idle(self) -> None:
-        try:
-            while self._timeout_ms:
-                deadline = self._last_active + self._timeout_ms / 1000
-                if trio.current_time() < deadline:
-                    await trio.sleep_until(deadline)
-                    continue
-                await self._emit_awaiting("timeout")
-                # Fired: wait for activity to re-arm, as Node's timer.refresh() does.
-                event = self._timeout_wakeup = Wakeup()
-                await event.wait()
-        finally:
-            self._timer_running = False
-            self._timer_scope = None
+        while self._timeout_ms:
+            deadline = self._last_active + self._timeout_ms / 1000
+            if trio.current_time() < deadline:
+                await trio.sleep_until(deadline)
+                continue
+            # Activity re-arms the fired timer, as Node's timer.refresh() does:
+            # also activity in a 'timeout' listener (a heartbeat's write).
+            event = self._timeout_wakeup = Wakeup()
+            await self._emit_awaiting("timeout")
+            await event.wait()
 
     # == socket options ==============================================================
 
@@ -2018,6 +2193,7 @@ class _SocketIterator:
         self._socket = socket
         self._attached = True
         socket._iterators += 1
+        socket._read_wanted = True
         socket._wake_flow()
 
     def __aiter__(self) -> _SocketIterator:

@@ -34,14 +34,7 @@ XFAIL: dict[str, str] = {
     "server_close_destroy_all": "get_connections() after destroy() counts 2 (Node 0)",
     "cork_write_loop": "uncork() does not flush: writes pile up, False after 16 KiB (Node: True)",
     "socket_options_before_connect": "set_no_delay()/set_keep_alive() before 'connect' are lost",
-    "args_listen_fd": "listen({fd: -1}) is ERR_OUT_OF_RANGE, Node ERR_INVALID_ARG_VALUE",
     "set_no_delay_values": "set_no_delay(None) turns TCP_NODELAY off (Node: undefined means on)",
-    "write_after_peer_closed": "write() after peer FIN + close: ERR_STREAM_DESTROYED (Node: EPIPE)",
-    # issue 11 item 1 (and item 10: pending after 'close')
-    "reconnect_after_close": "pending is False after 'close' (Node: True)",
-    "reconnect_after_error": "pending is False after 'close' (Node: True)",
-    # issue 11 item 3
-    "timeout_unconnected": "a new Socket()'s ready_state is 'closed' (Node: 'open')",
     # issue 11 item 4
     "write_cb_destroyed": "callbacks of writes queued at destroy() are never called",
     "write_cb_before_connect": "writes queued while connecting: callbacks dropped, wrong code",
