@@ -1,0 +1,566 @@
+"""Issue 11: behaviours where trionet differed from Node, on real loopback sockets.
+
+Each test asserts what node v20 does (the conformance pairs under
+``tests/conformance`` print the same behaviour from node itself): TCP over
+127.0.0.1 and ::1, and Unix paths, wherever the behaviour applies to the family.
+"""
+
+from __future__ import annotations
+
+import socket as stdsocket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trio
+import trio.testing
+
+import trionet
+
+TRANSPORTS = ["tcp4", "tcp6", "unix"]
+TCP_TRANSPORTS = ["tcp4", "tcp6"]
+BIG = 16 * 1024 * 1024  # more than loopback's kernel buffers ever hold
+
+
+def _skip_without_ipv6(transport: str) -> str:
+    if transport == "tcp6" and not stdsocket.has_ipv6:
+        pytest.skip("no IPv6")
+    return transport
+
+
+@pytest.fixture(params=TRANSPORTS)
+def transport(request: pytest.FixtureRequest) -> str:
+    return _skip_without_ipv6(str(request.param))
+
+
+@pytest.fixture(params=TCP_TRANSPORTS)
+def tcp_transport(request: pytest.FixtureRequest) -> str:
+    return _skip_without_ipv6(str(request.param))
+
+
+def _host(transport: str) -> str:
+    return "127.0.0.1" if transport == "tcp4" else "::1"
+
+
+async def listen(
+    transport: str,
+    tmp_path: Path,
+    listener: Callable[..., object] | None = None,
+    name: str = "s.sock",
+    **kw: Any,
+) -> tuple[trionet.Server, tuple[Any, ...]]:
+    """A listening server and the connect() arguments that reach it."""
+    server = trionet.create_server(listener, **kw)
+    if transport == "unix":
+        server.listen(str(tmp_path / name))
+    else:
+        server.listen(0, _host(transport))
+    await trionet.once(server, "listening")
+    address = server.address()
+    if transport == "unix":
+        assert isinstance(address, str)
+        return server, (address,)
+    assert isinstance(address, dict)
+    return server, (address["port"], _host(transport))
+
+
+def nothing_there(transport: str, tmp_path: Path) -> tuple[tuple[Any, ...], str]:
+    """connect() arguments where nothing listens, and the error code Node gives."""
+    if transport == "unix":
+        return (str(tmp_path / "missing.sock"),), "ENOENT"
+    family = stdsocket.AF_INET if transport == "tcp4" else stdsocket.AF_INET6
+    with stdsocket.socket(family) as probe:
+        probe.bind((_host(transport), 0))
+        port = probe.getsockname()[1]
+    return (port, _host(transport)), "ECONNREFUSED"
+
+
+class Closed:
+    """Records 'close' (had_error) and lets a test wait for it."""
+
+    def __init__(self, sock: trionet.Socket) -> None:
+        self.event = trio.Event()
+        self.had_error: bool | None = None
+        sock.on("close", self._on_close)
+
+    def _on_close(self, had_error: bool) -> None:
+        self.had_error = had_error
+        self.event.set()
+
+    async def wait(self) -> bool | None:
+        await self.event.wait()
+        return self.had_error
+
+
+async def event_args(emitter: trionet.EventEmitter, name: str) -> tuple[Any, ...]:
+    """The args of the next ``name`` event ('error' is returned, not raised)."""
+    done = trio.Event()
+    got: list[tuple[Any, ...]] = []
+
+    def listener(*args: Any) -> None:
+        got.append(args)
+        done.set()
+
+    emitter.once(name, listener)
+    await done.wait()
+    return got[0]
+
+
+def code_of(error: object) -> object:
+    return getattr(error, "code", error)
+
+
+def echo_at_end(c: trionet.Socket) -> None:
+    """Collect what the peer sends, answer ``echo:<it>`` once it has ended."""
+    chunks: list[bytes] = []
+    c.on("data", chunks.append)
+    c.on("end", lambda: c.end(b"echo:" + b"".join(chunks)))
+
+
+# ================================================================ item 1: reconnect
+
+
+async def test_reconnect_after_close_connects_again_with_fresh_state(
+    transport: str, tmp_path: Path
+) -> None:
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, echo_at_end)
+            s = trionet.connect(*args)
+            events: list[Any] = []
+            for name in ("connect", "ready", "end", "finish", "error"):
+                s.on(name, lambda *a, name=name: events.append(name))
+            data: list[bytes] = []
+            s.on("data", data.append)
+
+            closed = Closed(s)
+            await event_args(s, "connect")
+            first_local = s.local_port
+            s.end(b"one")
+            assert await closed.wait() is False
+            assert (s.destroyed, s.connecting, s.pending, s.ready_state) == (
+                True,
+                False,
+                True,
+                "closed",
+            )
+            assert (s.bytes_read, s.bytes_written) == (len(b"echo:one"), 3)
+            assert sorted(events) == ["connect", "end", "finish", "ready"]
+
+            events.clear()
+            data.clear()
+            closed = Closed(s)
+            assert s.connect(*args) is s
+            assert (s.destroyed, s.connecting, s.pending, s.ready_state) == (
+                False,
+                True,
+                True,
+                "opening",
+            )
+            assert (s.bytes_read, s.bytes_written) == (0, 0)
+            await event_args(s, "connect")
+            assert (s.destroyed, s.connecting, s.pending, s.ready_state) == (
+                False,
+                False,
+                False,
+                "open",
+            )
+            if transport != "unix":
+                assert s.remote_address == _host(transport)
+                assert s.remote_port == args[0]
+                assert s.local_port != first_local
+            s.end(b"two!")
+            assert await closed.wait() is False
+            assert b"".join(data) == b"echo:two!"
+            assert (s.bytes_read, s.bytes_written) == (len(b"echo:two!"), 4)
+            assert events[:2] == ["connect", "ready"]
+            assert sorted(events[2:]) == ["end", "finish"]
+            server.close()
+
+
+async def test_reconnect_after_a_failed_connect(transport: str, tmp_path: Path) -> None:
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            bad_args, code = nothing_there(transport, tmp_path)
+            s = trionet.connect(*bad_args)
+            errors: list[Any] = []
+            s.on("error", errors.append)
+            connects: list[None] = []
+            s.on("connect", lambda: connects.append(None))
+            closed = Closed(s)
+            assert await closed.wait() is True
+            assert [e.code for e in errors] == [code]
+            assert (s.destroyed, s.pending, s.ready_state) == (True, True, "closed")
+
+            got: list[bytes] = []
+
+            def on_connection(c: trionet.Socket) -> None:
+                c.on("data", got.append)
+                c.on("end", lambda: c.end())
+
+            server, args = await listen(transport, tmp_path, on_connection, name="later.sock")
+            closed = Closed(s)
+            s.connect(*args)
+            assert (s.destroyed, s.connecting, s.ready_state) == (False, True, "opening")
+            await event_args(s, "connect")
+            assert (s.destroyed, s.ready_state) == (False, "open")
+            s.resume()
+            s.end(b"hi")
+            assert await closed.wait() is False
+            assert b"".join(got) == b"hi"
+            assert len(errors) == 1
+            assert len(connects) == 1
+            server.close()
+
+
+# ================================================================ item 2: heartbeat
+
+
+async def test_write_in_timeout_listener_rearms_the_idle_timer(
+    transport: str, tmp_path: Path
+) -> None:
+    got: list[bytes] = []
+
+    def silent(c: trionet.Socket) -> None:
+        c.on("data", got.append)
+        c.on("end", lambda: c.end())
+
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, silent)
+            s = trionet.connect(*args)
+            s.resume()
+            await event_args(s, "connect")
+            timeouts: list[str] = []
+
+            def on_timeout() -> None:
+                timeouts.append(s.ready_state)
+                if len(timeouts) < 3:
+                    s.write(f"ping{len(timeouts)};")
+                else:
+                    s.end("bye")
+
+            s.set_timeout(30)
+            s.on("timeout", on_timeout)
+            closed = Closed(s)
+            assert await closed.wait() is False
+            server.close()
+    # Three 'timeout's although the peer never said a word: each ping re-armed it.
+    assert timeouts == ["open", "open", "open"]
+    assert b"".join(got) == b"ping1;ping2;bye"
+
+
+# ================================================================ item 4: write callbacks
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 item 4")
+async def test_destroy_calls_every_queued_write_callback(transport: str, tmp_path: Path) -> None:
+    conns: list[trionet.Socket] = []
+    calls: list[tuple[str, object]] = []
+
+    def cb(tag: str) -> Callable[[object], None]:
+        return lambda err: calls.append((tag, code_of(err)))
+
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, conns.append, pause_on_connect=True)
+            s = trionet.connect(*args)
+            await event_args(s, "connect")
+            assert s.write(b"x" * 2 * BIG, cb("big")) is False
+            assert s.write("a", cb("a")) is False
+            assert s.write("b", cb("b")) is False
+            assert s.buffer_size > 0
+            closed = Closed(s)
+            errors: list[Any] = []
+            s.on("error", errors.append)
+            s.destroy()
+            assert s.buffer_size is None  # no handle any more (Node: undefined)
+            assert s.write("c", cb("c")) is False
+            assert await closed.wait() is False
+            for c in conns:
+                c.destroy()
+            server.close()
+    # Node: the chunk libuv had started gets null; the rest ERR_STREAM_DESTROYED.
+    assert sorted(calls) == [
+        ("a", "ERR_STREAM_DESTROYED"),
+        ("b", "ERR_STREAM_DESTROYED"),
+        ("big", None),
+        ("c", "ERR_STREAM_DESTROYED"),
+    ]
+    assert errors == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 item 4")
+async def test_destroy_while_connecting_fails_queued_writes_closed_before_connection(
+    transport: str, tmp_path: Path
+) -> None:
+    calls: list[tuple[str, object]] = []
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, lambda c: c.resume())
+            s = trionet.connect(*args)
+            s.write("a", lambda e: calls.append(("a", code_of(e))))
+            s.write("b", lambda e: calls.append(("b", code_of(e))))
+            s.end("c", lambda e: calls.append(("end", code_of(e))))
+            errors: list[Any] = []
+            s.on("error", errors.append)
+            closed = Closed(s)
+            s.destroy()
+            assert await closed.wait() is False
+            server.close()
+    assert calls == [
+        ("a", "ERR_SOCKET_CLOSED_BEFORE_CONNECTION"),
+        ("b", "ERR_SOCKET_CLOSED_BEFORE_CONNECTION"),
+        ("end", "ERR_SOCKET_CLOSED_BEFORE_CONNECTION"),
+    ]
+    assert errors == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 item 4")
+async def test_failed_connect_fails_queued_writes(transport: str, tmp_path: Path) -> None:
+    seen: list[tuple[str, object]] = []
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            args, code = nothing_there(transport, tmp_path)
+            s = trionet.connect(*args)
+            s.write("a", lambda e: seen.append(("a", code_of(e))))
+            s.write("b", lambda e: seen.append(("b", code_of(e))))
+            s.end("c", lambda e: seen.append(("end", code_of(e))))
+            s.on("error", lambda e: seen.append(("error", code_of(e))))
+            closed = Closed(s)
+            assert await closed.wait() is True
+    # Node: 'error' first; the write waiting for 'connect' gets
+    # ERR_SOCKET_CLOSED_BEFORE_CONNECTION, the ones queued behind it the error.
+    assert seen == [
+        ("error", code),
+        ("a", "ERR_SOCKET_CLOSED_BEFORE_CONNECTION"),
+        ("b", code),
+        ("end", code),
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 item 4")
+async def test_pre_connect_write_callback_runs_before_later_connect_listeners(
+    transport: str, tmp_path: Path
+) -> None:
+    order: list[str] = []
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, echo_at_end)
+            s = trionet.connect(*args, lambda: order.append("connect cb"))
+            s.write("a", lambda e: order.append(f"a cb {e}"))
+            s.on("connect", lambda: order.append("connect listener"))
+            s.write("b", lambda e: order.append(f"b cb {e}"))
+            s.on("ready", lambda: order.append("ready"))
+            s.end("c", lambda e: order.append(f"end cb {e}"))
+            s.resume()
+            closed = Closed(s)
+            assert await closed.wait() is False
+            server.close()
+    assert order == [
+        "connect cb",
+        "a cb None",
+        "connect listener",
+        "ready",
+        "b cb None",
+        "end cb None",
+    ]
+
+
+# ================================================================ item 5: write after FIN
+
+
+async def test_write_after_peer_fin_and_own_end_is_epipe(transport: str, tmp_path: Path) -> None:
+    def on_connection(c: trionet.Socket) -> None:
+        c.resume()
+        c.on("end", lambda: c.end())
+
+    seen: list[tuple[str, Any]] = []
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, on_connection)
+            s = trionet.connect(*args, lambda: s.end("x"))
+            s.resume()
+
+            def on_end() -> None:
+                seen.append(("end", (s.destroyed, s.writable_ended)))
+                seen.append(("write", s.write("late", lambda e: seen.append(("cb", e)))))
+
+            s.on("end", on_end)
+            s.on("error", lambda e: seen.append(("error", e)))
+            closed = Closed(s)
+            assert await closed.wait() is True
+            late = trio.Event()
+            late_errors: list[Any] = []
+
+            def on_late(e: object) -> None:
+                late_errors.append(e)
+                late.set()
+
+            assert s.write("later", on_late) is False
+            await late.wait()
+            server.close()
+    assert [name for name, _ in seen] == ["end", "write", "cb", "error"]
+    assert seen[0][1] == (False, True)
+    assert seen[1][1] is False
+    cb_error, error = seen[2][1], seen[3][1]
+    for e in (cb_error, error, late_errors[0]):
+        assert e.code == "EPIPE"
+        assert str(e) == "This socket has been ended by the other party"
+    assert cb_error is error
+
+
+# ================================================================ item 7: paused reading
+
+
+async def test_pause_on_connect_reads_nothing_until_resume(transport: str, tmp_path: Path) -> None:
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, pause_on_connect=True)
+            s = trionet.connect(*args)
+            (c,) = await event_args(server, "connection")
+            written = trio.Event()
+            s.end(b"c" * 3000, lambda e: written.set())
+            await written.wait()
+            await trio.testing.wait_all_tasks_blocked(0.05)
+            assert c.is_paused()
+            assert (c.bytes_read, c.readable_length) == (0, 0)
+            got: list[bytes] = []
+            c.on("data", got.append)
+            c.resume()
+            await event_args(c, "end")
+            assert b"".join(got) == b"c" * 3000
+            assert c.bytes_read == 3000
+            s.destroy()
+            c.destroy()
+            server.close()
+
+
+async def test_client_paused_before_connect_reads_nothing(transport: str, tmp_path: Path) -> None:
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path)
+            s = trionet.connect(*args)
+            s.pause()
+            (c,) = await event_args(server, "connection")
+            if s.connecting:
+                await event_args(s, "connect")
+            written = trio.Event()
+            c.end(b"s" * 3000, lambda e: written.set())
+            await written.wait()
+            await trio.testing.wait_all_tasks_blocked(0.05)
+            assert (s.bytes_read, s.readable_length) == (0, 0)
+            got: list[bytes] = []
+            s.on("data", got.append)
+            s.resume()
+            await event_args(s, "end")
+            assert b"".join(got) == b"s" * 3000
+            s.destroy()
+            server.close()
+
+
+async def test_destroy_with_unread_bytes_resets_the_peer(transport: str, tmp_path: Path) -> None:
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, pause_on_connect=True)
+            s = trionet.connect(*args)
+            s.resume()
+            seen: list[Any] = []
+            s.on("end", lambda: seen.append("end"))
+            s.on("error", lambda e: seen.append(e.code))
+            closed = Closed(s)
+            written = trio.Event()
+            s.write("unread bytes", lambda e: written.set())
+            (c,) = await event_args(server, "connection")
+            await written.wait()
+            assert c.bytes_read == 0
+            c.destroy()
+            assert await closed.wait() is True
+            server.close()
+    assert seen == ["ECONNRESET"]
+
+
+async def test_pause_on_connect_backpressure_reaches_the_writer(
+    transport: str, tmp_path: Path
+) -> None:
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, pause_on_connect=True)
+            s = trionet.connect(*args)
+            (c,) = await event_args(server, "connection")
+            if s.connecting:
+                await event_args(s, "connect")
+            assert s.write(b"x" * BIG) is False
+            await trio.testing.wait_all_tasks_blocked(0.05)
+            # The kernel holds at most a few MiB of it: the rest waits in trionet.
+            assert BIG // 2 < s.buffer_size <= BIG
+            assert s.writable_needs_drain
+            assert c.bytes_read == 0
+            assert c.readable_length == 0
+            s.destroy()
+            c.destroy()
+            server.close()
+
+
+async def test_high_water_mark_zero_still_reads(transport: str, tmp_path: Path) -> None:
+    n = 100_000
+    server_got: list[int] = []
+
+    def on_connection(c: trionet.Socket) -> None:
+        total = [0]
+
+        def on_readable() -> None:
+            while (chunk := c.read()) is not None:
+                total[0] += len(chunk)
+
+        def on_end() -> None:
+            server_got.append(total[0])
+            c.end(b"s" * n)
+
+        c.on("readable", on_readable)
+        c.on("end", on_end)
+
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, on_connection, high_water_mark=0)
+            where = {"path": args[0]} if len(args) == 1 else {"port": args[0], "host": args[1]}
+            s = trionet.connect({**where, "high_water_mark": 0})
+            assert (s.readable_high_water_mark, s.writable_high_water_mark) == (0, 0)
+            got: list[bytes] = []
+            s.on("data", got.append)
+            closed = Closed(s)
+            s.end(b"c" * n)
+            assert await closed.wait() is False
+            server.close()
+    assert server_got == [n]
+    assert len(b"".join(got)) == n
+
+
+# ================================================================ item 8: no SYN
+
+
+async def test_destroy_right_after_connect_sends_no_syn(tcp_transport: str, tmp_path: Path) -> None:
+    """TCP only: over a Unix path Node's connect(2) runs inside connect(), so
+    Node's server does accept that connection."""
+    accepted: list[trionet.Socket] = []
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(tcp_transport, tmp_path, accepted.append)
+            closes = []
+            for _ in range(3):
+                s = trionet.connect(*args)
+                closes.append(Closed(s))
+                s.destroy()
+            for closed in closes:
+                assert await closed.wait() is False
+            # A connection made after them is accepted after any of theirs would be.
+            barrier = trionet.connect(*args)
+            (c,) = await event_args(server, "connection")
+            counted: list[int] = []
+            server.get_connections(lambda err, count: counted.append(count))
+            await trio.testing.wait_all_tasks_blocked()
+            barrier.destroy()
+            server.close()
+    assert accepted == [c]
+    assert counted == [1]
