@@ -7,6 +7,7 @@ Each test asserts what node v20 does (the conformance pairs under
 
 from __future__ import annotations
 
+import os
 import socket as stdsocket
 from collections.abc import Callable
 from pathlib import Path
@@ -564,3 +565,50 @@ async def test_destroy_right_after_connect_sends_no_syn(tcp_transport: str, tmp_
             server.close()
     assert accepted == [c]
     assert counted == [1]
+
+
+# ================================================================ item 10: server options
+
+
+def _sockopts(sock: trionet.Socket) -> tuple[bool, bool, int]:
+    """[TCP_NODELAY on, SO_KEEPALIVE on, TCP_KEEPIDLE] of the socket's descriptor."""
+    with stdsocket.socket(fileno=os.dup(sock._trionet_handle_fileno)) as s:
+        return (
+            s.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_NODELAY) != 0,
+            s.getsockopt(stdsocket.SOL_SOCKET, stdsocket.SO_KEEPALIVE) != 0,
+            s.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_KEEPIDLE),
+        )
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({}, (False, False, None)),
+        ({"no_delay": True}, (True, False, None)),
+        ({"keep_alive": True}, (False, True, None)),
+        ({"keep_alive": True, "keep_alive_initial_delay": 3000}, (False, True, 3)),
+        ({"keep_alive_initial_delay": 5000}, (False, False, None)),
+        (
+            {"no_delay": True, "keep_alive": True, "keep_alive_initial_delay": 2500},
+            (True, True, 2),
+        ),
+    ],
+)
+async def test_server_socket_options_apply_to_accepted_sockets(
+    tcp_transport: str, tmp_path: Path, options: dict[str, Any], expected: tuple[Any, ...]
+) -> None:
+    """Node's createServer noDelay, keepAlive, keepAliveInitialDelay (whole seconds;
+    None here: the system's idle time is left alone)."""
+    with stdsocket.socket() as fresh:
+        system_idle = fresh.getsockopt(stdsocket.IPPROTO_TCP, stdsocket.TCP_KEEPIDLE)
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(tcp_transport, tmp_path, **options)
+            s = trionet.connect(*args)
+            (c,) = await event_args(server, "connection")
+            row = _sockopts(c)
+            s.destroy()
+            c.destroy()
+            server.close()
+    assert row[:2] == expected[:2]
+    assert row[2] == (system_idle if expected[2] is None else expected[2])
