@@ -255,7 +255,6 @@ async def test_write_in_timeout_listener_rearms_the_idle_timer(
 # ================================================================ item 4: write callbacks
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 4")
 async def test_destroy_calls_every_queued_write_callback(transport: str, tmp_path: Path) -> None:
     conns: list[trionet.Socket] = []
     calls: list[tuple[str, object]] = []
@@ -292,7 +291,6 @@ async def test_destroy_calls_every_queued_write_callback(transport: str, tmp_pat
     assert errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 4")
 async def test_destroy_while_connecting_fails_queued_writes_closed_before_connection(
     transport: str, tmp_path: Path
 ) -> None:
@@ -318,7 +316,6 @@ async def test_destroy_while_connecting_fails_queued_writes_closed_before_connec
     assert errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 4")
 async def test_failed_connect_fails_queued_writes(transport: str, tmp_path: Path) -> None:
     seen: list[tuple[str, object]] = []
     with trio.fail_after(10):
@@ -341,7 +338,6 @@ async def test_failed_connect_fails_queued_writes(transport: str, tmp_path: Path
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 4")
 async def test_pre_connect_write_callback_runs_before_later_connect_listeners(
     transport: str, tmp_path: Path
 ) -> None:

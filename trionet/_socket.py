@@ -176,6 +176,7 @@ class Socket(Handle):
         "_bulk_size",
         "_close_queued",
         "_closed",
+        "_connect_write",
         "_connecting",
         "_corked",
         "_decoder",
@@ -322,6 +323,9 @@ class Socket(Handle):
         self._writable = True
         self._wq: deque[list[Any]] | None = None  # [memoryview, callback or None]
         self._wq_len = 0
+        # The first write made while connecting waits for 'connect' (Node's
+        # _pendingData), with a 'connect' listener of its own.
+        self._connect_write = False
         self._writer_running = False
         self._need_drain = False
         self._corked = 0
@@ -988,7 +992,9 @@ class Socket(Handle):
         writing = (bool(self._wq) and not self._corked) or (
             self._ending and not self._write_side_done
         )
-        closing = self._read_done and self._write_side_done  # our task closes it now
+        # Destroyed, or both sides done: our task closes it now (libuv counts a
+        # closing handle too).
+        closing = self._destroyed or (self._read_done and self._write_side_done)
         self._set_alive(reading or writing or closing)
 
     # == parking: no task while there is nothing to await ============================
@@ -1553,6 +1559,9 @@ class Socket(Handle):
         wq = self._wq
         if wq is None:
             wq = self._wq = deque()
+        if self._connecting and not wq and not self._connect_write:
+            self._connect_write = True
+            self.once("connect", self._write_on_connect)
         wq.append([view, callback])
         self._wq_len += len(view)
         if not self._writer_running and not self._corked:
@@ -1563,6 +1572,34 @@ class Socket(Handle):
             self._need_drain = True
             return False
         return True
+
+    def _write_on_connect(self) -> None:
+        """The first write made while connecting goes out as 'connect' is emitted
+        (as Node's pending write): its callback runs before the 'connect'
+        listeners added after it, and the writes queued behind it go after 'ready'."""
+        self._connect_write = False
+        wq, sock = self._wq, self._sock
+        if not wq or sock is None or self._corked or self._destroyed:
+            return
+        entry = wq[0]
+        view: memoryview = entry[0]
+        try:
+            sent = sock.send(view)
+        except BlockingIOError:
+            sent = 0
+        except OSError as exc:
+            self._fail(_errors.system_error(exc, "write"))
+            return
+        self._wq_len -= sent
+        if sent < len(view):
+            entry[0] = view[sent:]  # the writer sends the rest once open
+            return
+        wq.popleft()
+        if entry[1] is not None:
+            entry[1](None)
+        if not wq and self._need_drain:
+            self._need_drain = False
+            self.emit("drain")
 
     @enable_ki_protection
     def _start_writer(self) -> None:
@@ -1580,9 +1617,7 @@ class Socket(Handle):
         """
         sock = self._sock
         wq = self._wq
-        assert sock is not None
-        assert wq is not None
-        if not self._open or self._destroyed:
+        if not self._open or self._destroyed or sock is None or wq is None:
             # The socket closed between write() starting us and our first step.
             self._writer_running = False
             return
@@ -1810,13 +1845,36 @@ class Socket(Handle):
         self._emit_error_and_close()
 
     def _emit_error_and_close(self) -> None:
-        callbacks, self._on_finished = self._on_finished or [], None
-        for callback in callbacks:  # end() callbacks of a stream that never finished
-            callback(self._error or _errors.stream_destroyed("end"))
+        """The last events: every callback still owed (each called once), 'error'
+        if any, 'close'."""
         error = self._error
+        callbacks, self._on_finished = self._on_finished or [], None
+        writes, self._wq, self._wq_len = self._wq or (), None, 0
+        before_connection = self._connect_write
+        if before_connection:
+            self._connect_write = False
+            self.remove_listener("connect", self._write_on_connect)
+        else:
+            for callback in callbacks:  # end() callbacks of a stream that never finished
+                callback(error or _errors.stream_destroyed("end"))
+            # As Node: the write in flight completes (libuv's cancelled request
+            # reports success on a destroyed stream); those behind it fail.
+            for i, (_, callback) in enumerate(writes):
+                if callback is not None:
+                    callback(None if i == 0 else _errors.stream_destroyed("write"))
         self._closed = True
         if error is not None and self._had_error:
             self.emit("error", error)
+        if before_connection:
+            # Node's pending write fails from a 'close' listener of its own, and
+            # takes the writes and end() queued behind it along (its error, or
+            # the connect's).
+            closed = _errors.socket_closed_before_connection()
+            for i, (_, callback) in enumerate(writes):
+                if callback is not None:
+                    callback(closed if i == 0 else error or closed)
+            for callback in callbacks:
+                callback(error or closed)
         self.emit("close", self._had_error)
 
     def reset_and_destroy(self) -> Socket:

@@ -35,10 +35,6 @@ XFAIL: dict[str, str] = {
     "cork_write_loop": "uncork() does not flush: writes pile up, False after 16 KiB (Node: True)",
     "socket_options_before_connect": "set_no_delay()/set_keep_alive() before 'connect' are lost",
     "set_no_delay_values": "set_no_delay(None) turns TCP_NODELAY off (Node: undefined means on)",
-    # issue 11 item 4
-    "write_cb_destroyed": "callbacks of writes queued at destroy() are never called",
-    "write_cb_before_connect": "writes queued while connecting: callbacks dropped, wrong code",
-    "write_cb_order_connect": "a pre-connect write's callback runs after 'ready', not before",
 }
 
 
