@@ -38,7 +38,6 @@ def main(where: str = "8124") -> None:
     def on_connection(sock: trionet.Socket) -> None:
         name = f"guest{next(numbers)}"
         pending = ""  # a line's beginning, until its "\n" arrives
-        sock.set_no_delay(True)
         sock.on("error", lambda err: print("connection error:", err, file=sys.stderr))
         sock.set_encoding("utf8")
         sock.write(f"welcome, {name}\n")
@@ -58,7 +57,7 @@ def main(where: str = "8124") -> None:
         sock.on("data", on_data)
         sock.on("close", on_close)
 
-    server = trionet.create_server(on_connection)
+    server = trionet.create_server(on_connection, no_delay=True)
     target: int | str = int(where) if where.isdigit() else where
     server.listen(target, lambda: print("READY", flush=True))
 

@@ -29,7 +29,6 @@ def main(listen_port: str, target_port: str, target_host: str = "localhost") -> 
     }
 
     def on_connection(client: trionet.Socket) -> None:
-        client.set_no_delay(True)
         upstream = trionet.create_connection(target)
 
         def on_error(err: BaseException) -> None:
@@ -41,7 +40,7 @@ def main(listen_port: str, target_port: str, target_host: str = "localhost") -> 
         upstream.on("error", on_error)
         client.pipe(upstream).pipe(client)  # pipe() returns its destination, as in Node
 
-    server = trionet.create_server(on_connection, allow_half_open=True)
+    server = trionet.create_server(on_connection, allow_half_open=True, no_delay=True)
     server.listen(
         int(listen_port),
         lambda: print(

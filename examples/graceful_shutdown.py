@@ -27,7 +27,6 @@ async def main(where: str = "8124") -> int:
     connections: dict[trionet.Socket, trio.CancelScope] = {}
 
     async def handle(sock: trionet.Socket) -> None:
-        sock.set_no_delay(True)
         sock.on("error", lambda err: print("connection error:", err, file=sys.stderr))
         sock.set_encoding("utf8")
         pending = ""
@@ -51,7 +50,7 @@ async def main(where: str = "8124") -> int:
         if scope.cancelled_caught:
             sock.destroy()
 
-    server = trionet.create_server(handle)
+    server = trionet.create_server(handle, no_delay=True)
     target: int | str = int(where) if where.isdigit() else where
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         server.listen(target, lambda: print("READY", flush=True))

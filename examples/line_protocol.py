@@ -53,7 +53,6 @@ def answer(line: str) -> str | None:
 
 async def handle(sock: trionet.Socket) -> None:
     """One connection, start to end: the connection listener is its task."""
-    sock.set_no_delay(True)
     sock.on("error", lambda err: print("connection error:", err, file=sys.stderr))
     sock.set_encoding("utf8")
     pending = ""
@@ -79,7 +78,7 @@ async def handle(sock: trionet.Socket) -> None:
 
 
 def main(where: str = "8124") -> None:
-    server = trionet.create_server(handle)
+    server = trionet.create_server(handle, no_delay=True)
     target: int | str = int(where) if where.isdigit() else where
     server.listen(target, lambda: print("READY", flush=True))
 
