@@ -198,9 +198,11 @@ class Socket(Handle):
         "_io_scope",
         "_iter_wakeup",
         "_iterators",
+        "_keep_alive_later",
         "_last_active",
         "_local",
         "_need_drain",
+        "_no_delay_later",
         "_nursery",
         "_on_finished",
         "_on_read",
@@ -341,6 +343,10 @@ class Socket(Handle):
         self._on_read: tuple[Any, Callable[..., object]] | None = None
         self._pipes: tuple[_Pipe, ...] = ()
         self._attempted_addresses: list[str] | None = None
+        # set_no_delay()/set_keep_alive() before there is a kernel socket: applied
+        # once connected (Node's kSetNoDelay, kSetKeepAlive).
+        self._no_delay_later = False
+        self._keep_alive_later: float | None = None
         # timers, liveness, addresses
         self._timeout_ms = 0.0
         self._last_active = 0.0
@@ -666,10 +672,12 @@ class Socket(Handle):
         if self._destroyed:  # while the kernel connected without a checkpoint
             return
         self._connecting = False
-        if options.no_delay:
+        if options.no_delay or self._no_delay_later:
             self.set_no_delay(True)
         if options.keep_alive:
             self.set_keep_alive(True, options.keep_alive_initial_delay)
+        elif self._keep_alive_later is not None:
+            self.set_keep_alive(True, self._keep_alive_later)
         self._touch()
         await self._emit_awaiting("connect")
         await self._emit_awaiting("ready")
@@ -1627,33 +1635,15 @@ class Socket(Handle):
                 await self._poller.wait_writable(sock.fileno())
                 while wq and not self._corked:
                     try:
-                        if len(wq) == 1:
-                            sent = sock.send(wq[0][0])
-                        else:
-                            sent = sock.sendmsg([entry[0] for entry in islice(wq, _IOV_MAX)])
+                        partial = self._send_queued(sock, wq, self._call_now)
                     except BlockingIOError:
                         await self._poller.wait_writable(sock.fileno())
                         continue
                     except OSError as exc:
                         self._fail(_errors.system_error(exc, "write"))
                         return
-                    self._wq_len -= sent
-                    if self._timeout_ms:
-                        self._touch()
-                    while sent:
-                        entry = wq[0]
-                        view: memoryview = entry[0]
-                        if sent < len(view):
-                            entry[0] = view[sent:]
-                            break
-                        sent -= len(view)
-                        wq.popleft()
-                        if entry[1] is not None:
-                            entry[1](None)
-                    if sent:
-                        await self._poller.wait_writable(
-                            sock.fileno()
-                        )  # partial send: the kernel is full
+                    if partial:  # the kernel is full
+                        await self._poller.wait_writable(sock.fileno())
                     if not wq:
                         self._update_alive()
                     if not wq and self._need_drain:
@@ -1667,6 +1657,65 @@ class Socket(Handle):
                     self._writer_scope = None
         if not scope.cancelled_caught and not wq and self._ending and not self._finished:
             self._shutdown_write()
+
+    def _send_queued(
+        self,
+        sock: _stdsocket.socket,
+        wq: deque[list[Any]],
+        call: Callable[[Callable[..., object]], None],
+    ) -> bool:
+        """One send (``sendmsg`` for several chunks) from the queue's head; drops
+        what the kernel took whole, with ``call(callback)`` for each. True if it
+        took a chunk only in part (the kernel is full). Raises what the send does."""
+        if len(wq) == 1:
+            sent = sock.send(wq[0][0])
+        else:
+            sent = sock.sendmsg([entry[0] for entry in islice(wq, _IOV_MAX)])
+        self._wq_len -= sent
+        if self._timeout_ms:
+            self._touch()
+        while sent:
+            entry = wq[0]
+            view: memoryview = entry[0]
+            if sent < len(view):
+                entry[0] = view[sent:]
+                return True
+            sent -= len(view)
+            wq.popleft()
+            if entry[1] is not None:
+                call(entry[1])
+        return False
+
+    @staticmethod
+    def _call_now(callback: Callable[..., object]) -> None:
+        callback(None)
+
+    def _call_soon(self, callback: Callable[..., object]) -> None:
+        self._loop.defer(callback, None)
+
+    def _flush_corked(self) -> None:
+        """uncork() to zero: hand the queue to the kernel now, as Node's clearBuffer
+        writes it at once; the writer task takes only what the kernel left."""
+        sock, wq = self._sock, self._wq
+        if (
+            sock is not None
+            and wq
+            and not (self._connecting or self._destroyed or self._writer_running)
+        ):
+            try:
+                self._send_queued(sock, wq, self._call_soon)
+            except BlockingIOError:
+                pass
+            except OSError as exc:
+                self._loop.defer(self._fail, _errors.system_error(exc, "write"))
+                return
+            if not wq:
+                self._update_alive()
+                if self._need_drain:
+                    self._need_drain = False
+                    self._loop.defer(self.emit, "drain")
+                return
+        self._start_writer()
 
     def _shutdown_write(self) -> None:
         sock = self._sock
@@ -1702,7 +1751,7 @@ class Socket(Handle):
             self._corked -= 1
             self._update_alive()
             if not self._corked and self._wq:
-                self._start_writer()
+                self._flush_corked()
             elif not self._corked and self._ending and not self._finished:
                 self._shutdown_write()
 
@@ -1831,6 +1880,10 @@ class Socket(Handle):
             self._had_error = True
         self._interrupt()
         self._wake_iterators()
+        if self._server is not None:
+            # As Node: the server stops counting it at once (getConnections, a
+            # max_connections slot, 'close' once the last one went).
+            self._server._connection_closed(self)
         if self._in_listener and self._open:
             # Our task is inside an async listener: close now, as Node does,
             # instead of once the listener returns.
@@ -1995,11 +2048,16 @@ class Socket(Handle):
 
     # == socket options ==============================================================
 
-    def set_no_delay(self, no_delay: bool = True) -> Socket:
-        """Disable (True) or enable (False) Nagle's algorithm: TCP_NODELAY."""
+    def set_no_delay(self, no_delay: bool | None = True) -> Socket:
+        """Disable (True) or enable (False) Nagle's algorithm: TCP_NODELAY. Before
+        the socket is connected, it is applied once it is; None means True (Node's
+        undefined)."""
+        enable = True if no_delay is None else bool(no_delay)
         sock = self._sock
-        if sock is not None and sock.family != _stdsocket.AF_UNIX and sock.fileno() != -1:
-            sock.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_NODELAY, 1 if no_delay else 0)
+        if sock is None or self._connecting:
+            self._no_delay_later = enable
+        elif sock.family != _stdsocket.AF_UNIX and sock.fileno() != -1:
+            sock.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_NODELAY, 1 if enable else 0)
         return self
 
     def set_keep_alive(self, enable: bool = False, initial_delay: float = 0) -> Socket:
@@ -2011,7 +2069,9 @@ class Socket(Handle):
         """
         sock = self._sock
         delay = _validate.validate_number(initial_delay, "initialDelay", 0)
-        if sock is not None and sock.family != _stdsocket.AF_UNIX and sock.fileno() != -1:
+        if sock is None or self._connecting:
+            self._keep_alive_later = delay if enable else None
+        elif sock.family != _stdsocket.AF_UNIX and sock.fileno() != -1:
             settings = [(_stdsocket.SOL_SOCKET, _stdsocket.SO_KEEPALIVE, 1 if enable else 0)]
             idle = int(delay // 1000)
             if enable and idle >= 1:

@@ -31,10 +31,6 @@ SCENARIOS = sorted(p.stem for p in NODE_DIR.glob("*.js") if not p.name.startswit
 
 #: Divergences that look like trionet bugs: scenario -> what differs.
 XFAIL: dict[str, str] = {
-    "server_close_destroy_all": "get_connections() after destroy() counts 2 (Node 0)",
-    "cork_write_loop": "uncork() does not flush: writes pile up, False after 16 KiB (Node: True)",
-    "socket_options_before_connect": "set_no_delay()/set_keep_alive() before 'connect' are lost",
-    "set_no_delay_values": "set_no_delay(None) turns TCP_NODELAY off (Node: undefined means on)",
 }
 
 
