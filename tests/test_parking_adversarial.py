@@ -839,7 +839,8 @@ async def test_pause_on_connect_reads_nothing_until_resume(transport: str, tmp_p
 
 
 async def test_paused_after_reading_started_reads_ahead_to_the_mark(
-    transport: str, tmp_path: Path
+    transport: str,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     """A socket paused once reading had started (pause() in the connection
     listener: Node reads from construction) reads ahead to the high-water mark and

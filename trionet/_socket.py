@@ -196,6 +196,7 @@ class Socket(Handle):
         "_hwm",
         "_in_listener",
         "_io_scope",
+        "_iter_error",
         "_iter_wakeup",
         "_iterators",
         "_keep_alive_later",
@@ -321,6 +322,7 @@ class Socket(Handle):
         self._encoding: str | None = None  # set_encoding()'s, normalized
         self._iterators = 0
         self._iter_wakeup: Wakeup | None = None
+        self._iter_error: BaseException | None = None  # raised by an `async for`
         # writable side
         self._writable = True
         self._wq: deque[list[Any]] | None = None  # [memoryview, callback or None]
@@ -1917,7 +1919,13 @@ class Socket(Handle):
                     callback(None if i == 0 else _errors.stream_destroyed("write"))
         self._closed = True
         if error is not None and self._had_error:
-            self.emit("error", error)
+            if self._iterators or self._iter_error is error:
+                # As Node's async iterator: `async for` handles the error (it
+                # raises it), so 'error' with no listener does not end the loop.
+                if self.listener_count("error"):
+                    self.emit("error", error)
+            else:
+                self.emit("error", error)
         if before_connection:
             # Node's pending write fails from a 'close' listener of its own, and
             # takes the writes and end() queued behind it along (its error, or
@@ -2330,6 +2338,7 @@ class _SocketIterator:
                         return rest
                 self._detach()
                 if sock._had_error and sock._error is not None:
+                    sock._iter_error = sock._error
                     raise sock._error
                 raise StopAsyncIteration
             elif not sock._open:
