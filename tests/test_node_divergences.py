@@ -434,6 +434,33 @@ async def test_pause_on_connect_reads_nothing_until_resume(transport: str, tmp_p
             server.close()
 
 
+async def test_pause_on_connect_descriptor_handed_on_loses_nothing(
+    transport: str, tmp_path: Path
+) -> None:
+    """Node's reason for pauseOnConnect: the descriptor can be handed on (to
+    another process, or here another Socket) with every byte still in the kernel."""
+    payload = bytes(range(256)) * 200
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, pause_on_connect=True)
+            s = trionet.connect(*args)
+            (c,) = await event_args(server, "connection")
+            written = trio.Event()
+            s.end(payload, lambda e: written.set())
+            await written.wait()
+            await trio.testing.wait_all_tasks_blocked(0.05)
+            handed = trionet.Socket(fd=os.dup(c._trionet_handle_fileno))
+            c.destroy()  # the duplicate keeps the connection: no RST
+            got: list[bytes] = []
+            handed.on("data", got.append)
+            await event_args(handed, "end")
+            assert b"".join(got) == payload
+            assert c.bytes_read == 0
+            handed.destroy()
+            s.destroy()
+            server.close()
+
+
 async def test_client_paused_before_connect_reads_nothing(transport: str, tmp_path: Path) -> None:
     with trio.fail_after(10):
         async with trionet.open_loop():
