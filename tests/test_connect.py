@@ -115,7 +115,7 @@ async def test_happy_eyeballs_falls_back_to_the_next_address() -> None:
             await trionet.once(s, "connect")
             assert s.remote_address == "127.0.0.1"
             assert s.auto_select_family_attempted_addresses == [
-                f"[::1]:{dead}",
+                f"::1:{dead}",  # Node: `${address}:${port}`, no brackets
                 f"127.0.0.1:{dead}",
             ]
             s.destroy()

@@ -764,7 +764,7 @@ def system_error(
         errno=num,
         syscall=syscall,
         address=address,
-        port=port,
+        port=port or None,  # as Node's `if (port) ex.port = port`: no port 0
         strerror=msg,
     )
     if local_address and local_port and syscall != "listen":

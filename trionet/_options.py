@@ -30,8 +30,9 @@ DEFAULT_BACKLOG = 511
 
 
 def _is_pipe_name(value: object) -> bool:
-    """Node's ``isPipeName``: a string that is not a number."""
-    return isinstance(value, str) and _to_number(value) is None
+    """Node's ``isPipeName``: a string that ``Number()`` does not make a number
+    >= 0 (so ``''``, ``' '`` and ``'0x1f'`` are ports, ``'-1'`` and ``'abc'`` paths)."""
+    return isinstance(value, str) and not _validate.js_to_number(value) >= 0
 
 
 def _to_number(value: object) -> float | None:

@@ -251,6 +251,14 @@ class Server(Handle):
         if fd < 0:
             raise _errors.invalid_handle_type()
         try:
+            mode = os.fstat(fd).st_mode
+        except OSError as exc:
+            raise _errors.system_error(exc, "listen") from None
+        if not stat.S_ISSOCK(mode) and not stat.S_ISFIFO(mode):
+            # As libuv: a file or device is no stream handle at all (a FIFO is
+            # taken for a pipe, and listen(2) then says ENOTSOCK).
+            raise _errors.system_error(_errno.EINVAL, "listen")
+        try:
             sock = _stdsocket.socket(fileno=os.dup(fd))
         except OSError as exc:
             raise _errors.system_error(exc, "listen") from None

@@ -231,6 +231,7 @@ class Socket(Handle):
         "_wq",
         "_wq_len",
         "_writable",
+        "_write_error",
         "_write_side_done",
         "_write_wakeup",
         "_writer_running",
@@ -330,6 +331,7 @@ class Socket(Handle):
         # The first write made while connecting waits for 'connect' (Node's
         # _pendingData), with a 'connect' listener of its own.
         self._connect_write = False
+        self._write_error: BaseException | None = None  # the send that failed
         self._writer_running = False
         self._need_drain = False
         self._corked = 0
@@ -568,9 +570,15 @@ class Socket(Handle):
         """Record a transmission error and tear the I/O down (destroy(err))."""
         if self._destroyed:
             return
+        if self._write_error is not None:
+            error = self._write_error  # a write() failed first; its destroy is due
         self._error = error
         self._had_error = True
         self._destroyed = True
+        if self._wq and self._write_error is None:
+            # The connection failed under a write in flight: that write failed
+            # with it (whichever of read and write saw the reset first).
+            self._write_error = error
         self._interrupt()
 
     def _interrupt(self) -> None:
@@ -609,8 +617,6 @@ class Socket(Handle):
             self._reset_for_reconnect()
         if callback is not None:
             self.once("connect", callback)
-        if options.allow_half_open is not None:
-            self._allow_half_open = options.allow_half_open
         if options.timeout is not None:
             self.set_timeout(options.timeout)
         if options.on_read is not None:
@@ -640,6 +646,7 @@ class Socket(Handle):
         self._on_finished = None
         self._wq = None
         self._wq_len = 0
+        self._write_error = None
         self._attempted_addresses = None
         # Node clears the idle timer on destroy; connect() sets it again only
         # from its own timeout option.
@@ -790,8 +797,7 @@ class Socket(Handle):
 
         async with trio.open_nursery() as nursery:
             for i, target in enumerate(ordered):
-                address = f"[{target[0]}]" if target[1] == 6 else target[0]
-                attempted.append(f"{address}:{port}")
+                attempted.append(f"{target[0]}:{port}")  # Node: `${address}:${port}`
                 failed = trio.Event()
                 _start_attempt(nursery, attempt, target, failed)
                 with trio.move_on_after(delay) as waited:
@@ -1555,7 +1561,12 @@ class Socket(Handle):
             except BlockingIOError:
                 sent = 0
             except OSError as exc:
-                self._loop.defer(self._fail, _errors.system_error(exc, "write"))
+                # As Node: the failed write's callback gets the error, then the
+                # socket is destroyed with it.
+                error = self._write_error = _errors.system_error(exc, "write")
+                if callback is not None:
+                    self._loop.defer(callback, error)
+                self._loop.defer(self._fail, error)
                 return False
             if self._timeout_ms:
                 self._touch()
@@ -1642,7 +1653,9 @@ class Socket(Handle):
                         await self._poller.wait_writable(sock.fileno())
                         continue
                     except OSError as exc:
-                        self._fail(_errors.system_error(exc, "write"))
+                        if not self._destroyed:  # else the socket's error stands
+                            self._write_error = _errors.system_error(exc, "write")
+                            self._fail(self._write_error)
                         return
                     if partial:  # the kernel is full
                         await self._poller.wait_writable(sock.fileno())
@@ -1676,10 +1689,12 @@ class Socket(Handle):
         self._wq_len -= sent
         if self._timeout_ms:
             self._touch()
-        while sent:
+        while wq:  # empty chunks (a write(b"")) go with whatever precedes them
             entry = wq[0]
             view: memoryview = entry[0]
             if sent < len(view):
+                if not sent:
+                    return False
                 entry[0] = view[sent:]
                 return True
             sent -= len(view)
@@ -1709,7 +1724,8 @@ class Socket(Handle):
             except BlockingIOError:
                 pass
             except OSError as exc:
-                self._loop.defer(self._fail, _errors.system_error(exc, "write"))
+                self._write_error = _errors.system_error(exc, "write")
+                self._loop.defer(self._fail, self._write_error)
                 return
             if not wq:
                 self._update_alive()
@@ -1877,6 +1893,7 @@ class Socket(Handle):
         if self._destroyed:
             return self
         self._destroyed = True
+        self._connecting = False
         if error is not None:
             self._error = error
             self._had_error = True
@@ -1897,9 +1914,11 @@ class Socket(Handle):
         return self
 
     def _emit_destroyed_unstarted(self) -> None:
-        self._emit_error_and_close()
+        # Node emits this 'close' with no argument (no handle ever closed):
+        # False here, so that a listener taking had_error still works.
+        self._emit_error_and_close(had_error=False)
 
-    def _emit_error_and_close(self) -> None:
+    def _emit_error_and_close(self, had_error: bool | None = None) -> None:
         """The last events: every callback still owed (each called once), 'error'
         if any, 'close'."""
         error = self._error
@@ -1912,11 +1931,15 @@ class Socket(Handle):
         else:
             for callback in callbacks:  # end() callbacks of a stream that never finished
                 callback(error or _errors.stream_destroyed("end"))
-            # As Node: the write in flight completes (libuv's cancelled request
-            # reports success on a destroyed stream); those behind it fail.
+            # As Node: the write in flight gets its own error if it failed, and
+            # else completes (libuv's cancelled request reports success on a
+            # destroyed stream); those behind it fail with the socket's error.
             for i, (_, callback) in enumerate(writes):
                 if callback is not None:
-                    callback(None if i == 0 else _errors.stream_destroyed("write"))
+                    if i == 0:
+                        callback(self._write_error)
+                    else:
+                        callback(error or _errors.stream_destroyed("write"))
         self._closed = True
         if error is not None and self._had_error:
             if self._iterators or self._iter_error is error:
@@ -1936,19 +1959,35 @@ class Socket(Handle):
                     callback(closed if i == 0 else error or closed)
             for callback in callbacks:
                 callback(error or closed)
-        self.emit("close", self._had_error)
+        self.emit("close", self._had_error if had_error is None else had_error)
 
     def reset_and_destroy(self) -> Socket:
-        """Close with a TCP RST (SO_LINGER 0) instead of a FIN."""
+        """Close with a TCP RST (SO_LINGER 0) instead of a FIN, as Node's: once
+        connected if still connecting; ``ERR_SOCKET_CLOSED`` without a connection;
+        ``ERR_INVALID_HANDLE_TYPE`` (raised) for a Unix socket."""
+        sock = self._sock
+        if self._destroyed or (sock is None and not self._connecting):
+            return self.destroy(_errors.socket_closed())
+        if sock is not None and sock.family == _stdsocket.AF_UNIX:
+            raise _errors.invalid_handle_type()
+        if self._connecting:
+            self.once("connect", self._reset)
+        else:
+            self._reset()
+        return self
+
+    def _reset(self) -> None:
         sock = self._sock
         if sock is not None and sock.fileno() != -1 and sock.family != _stdsocket.AF_UNIX:
             sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_LINGER, _LINGER_ZERO)
-        return self.destroy()
+        self.destroy()
 
     @property
-    def auto_select_family_attempted_addresses(self) -> list[str]:
-        """The ``address:port`` targets Happy Eyeballs tried, in order (Node 20)."""
-        return list(self._attempted_addresses or ())
+    def auto_select_family_attempted_addresses(self) -> list[str] | None:
+        """The ``address:port`` targets Happy Eyeballs tried, in order (Node 20);
+        None when the connect raced no addresses."""
+        attempted = self._attempted_addresses
+        return None if attempted is None else list(attempted)
 
     @property
     def destroyed(self) -> bool:
@@ -2102,6 +2141,8 @@ class Socket(Handle):
 
     def address(self) -> dict[str, Any]:
         """The local address: ``{'address', 'family', 'port'}`` ({} when unknown)."""
+        if self._destroyed:
+            return {}  # as Node: no handle, no name (the peer's stays cached)
         if self._local is None:
             sock = self._sock
             if sock is None or sock.fileno() == -1:

@@ -30,27 +30,7 @@ NODE = shutil.which("node")
 SCENARIOS = sorted(p.stem for p in NODE_DIR.glob("*.js") if not p.name.startswith("_"))
 
 #: Divergences that look like trionet bugs: scenario -> what differs.
-XFAIL: dict[str, str] = {
-    # upstream test-net-* a-l checklist (docs/_upstream_a.md)
-    "after_close_local_state": "address()/local_address/local_port still answer after close "
-    "(Node: {}/undefined)",
-    "reset_before_connect": "reset_and_destroy(): no ERR_SOCKET_CLOSED when never connected; "
-    "while connecting it destroys at once (Node: waits for 'connect', then RST)",
-    "listen_fd_not_a_socket": "listen({fd}) of a regular file or char device: ENOTSOCK "
-    "(Node: EINVAL)",
-    "connect_port_forms": "positional '', ' ' and '0x..' ports are taken as Unix paths "
-    "(Node: bad port / a port); port 0's connect error has port 0 (Node: undefined)",
-    "half_open_client_variants": "allow_half_open given to socket.connect() is applied "
-    "(Node: only Socket()/net.connect() options)",
-    "happy_eyeballs_order": "attempted addresses write IPv6 as '[::1]:port' (Node: '::1:port')",
-    "cork_end_empty": "cork(); write(); end(''): the loop spins, nothing is sent, no close",
-    "destroy_during_lookup": "destroy() while connecting leaves connecting True; the lookup is not "
-    "called when destroy() follows connect() in the same tick (Node calls it inside connect())",
-    "error_once_peer_gone": "the write that failed on a reset peer: its callback gets None "
-    "(Node: the socket's error)",
-    "auto_select_family_off": "auto_select_family_attempted_addresses is [] without a race "
-    "(Node: undefined)",
-}
+XFAIL: dict[str, str] = {}
 
 
 def _params() -> list[object]:
@@ -85,7 +65,7 @@ def test_every_scenario_has_both_sides() -> None:
     js = {p.stem for p in NODE_DIR.glob("*.js") if not p.name.startswith("_")}
     py = {p.stem for p in PY_DIR.glob("*.py") if not p.name.startswith("_")}
     assert js == py
-    assert len(js) >= 40
+    assert len(js) >= 100  # Node behaviours pinned by a pair; grows, never shrinks
     assert set(XFAIL) <= js
 
 

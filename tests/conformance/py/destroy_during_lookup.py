@@ -3,6 +3,9 @@
 # 'lookup' event, no 'connect', no 'error', just 'close' False; the server
 # never sees a connection. Destroyed in the same tick as connect(), and a
 # little later, while the lookup is still out.
+# Deliberate difference: trionet calls the lookup from the socket's connect
+# task, so a destroy() in the same tick as connect() means it is never called
+# (Node calls it inside connect()); only the later case prints the call.
 from typing import Any
 
 import trio
@@ -18,7 +21,8 @@ async def main() -> None:
     for tag in ("same tick", "later"):
 
         async def lookup(host: str, options: dict[str, Any], tag: str = tag) -> Any:
-            log(f"{tag} lookup called", host)
+            if tag == "later":
+                log(f"{tag} lookup called", host)
             await trio.sleep(0.03)
             return [{"address": "127.0.0.1", "family": 4}]
 
