@@ -1,8 +1,9 @@
 """The loop: Node's process lifetime and ``process.nextTick`` queue on trio.
 
 ``trionet.run(main)`` is ``node main.js``: it runs ``main`` inside a trio run, then
-keeps running while any *ref'd* handle (a listening server, an open socket, a
-running listener task) is alive, then cancels the unref'd ones and returns.
+keeps running while any *ref'd* handle is active (a listening server; a socket
+that is connecting, reading, or has writes or a shutdown in flight, as libuv
+counts them; a running listener task), then closes the rest and returns.
 ``async with trionet.open_loop():`` does the same for a block inside an existing
 trio program.
 
@@ -220,8 +221,9 @@ async def open_loop() -> AsyncIterator[Loop]:
     """Run a trionet loop for the block, then until no ref'd handle is left.
 
     On leaving the block it waits, as a Node process does before exiting, until
-    nothing ref'd remains (listening servers, open sockets, running async
-    listeners), then cancels whatever is left (the unref'd handles).
+    nothing ref'd is active (listening servers, sockets that connect, read or
+    write, running async listeners), then closes whatever is left (idle and
+    unref'd handles).
 
     A single uncaught error (an ``'error'`` event nobody listens to, an exception
     from a listener or from the block itself) leaves the block as itself, exactly
