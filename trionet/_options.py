@@ -356,8 +356,13 @@ def normalize_connect(
     )
 
 
-#: The getaddrinfo flags Node's dns.lookup accepts (validateHints).
-_LOOKUP_HINTS = _stdsocket.AI_ADDRCONFIG | _stdsocket.AI_V4MAPPED | _stdsocket.AI_ALL
+#: The getaddrinfo flags Node's dns.lookup accepts (validateHints). A flag the
+#: platform's socket module lacks counts as 0, so the module imports everywhere.
+_LOOKUP_HINTS: int = (
+    getattr(_stdsocket, "AI_ADDRCONFIG", 0)
+    | getattr(_stdsocket, "AI_V4MAPPED", 0)
+    | getattr(_stdsocket, "AI_ALL", 0)
+)
 
 
 def _hints(value: object, looked_up: bool) -> int:

@@ -27,6 +27,7 @@ callback hands anything that must be awaited to a task of its own (unparking).
 from __future__ import annotations
 
 import select
+import sys
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -46,11 +47,38 @@ if TYPE_CHECKING:
 
 __all__ = ["Parked", "Poller", "Wakeup"]
 
-_READ_EVENTS = select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR
-_WRITE_EVENTS = select.EPOLLOUT | select.EPOLLHUP | select.EPOLLERR
-_STICKY_READ = select.EPOLLRDHUP | select.EPOLLHUP | select.EPOLLERR
-_STICKY_WRITE = select.EPOLLHUP | select.EPOLLERR
-_REGISTER_FLAGS = select.EPOLLIN | select.EPOLLOUT | select.EPOLLRDHUP | select.EPOLLET
+
+def _epoll_flags() -> tuple[int, int, int, int, int]:
+    """The event masks the poller uses, computed once at import.
+
+    Without epoll (macOS, the BSDs, Windows) every flag is 0, so the module
+    still imports (``import trionet`` and its pytest plugin work there); a loop
+    cannot start (``Poller.__init__`` says why). On Linux the masks are the
+    kernel's, kept as module-level ints so ``Poller.run``'s loop reads globals
+    and makes no attribute lookups.
+    """
+    epoll_in, epoll_out, rdhup, hup, err, et = (
+        int(getattr(select, "EPOLL" + name, 0))
+        for name in ("IN", "OUT", "RDHUP", "HUP", "ERR", "ET")
+    )
+    return (
+        epoll_in | rdhup | hup | err,  # _READ_EVENTS
+        epoll_out | hup | err,  # _WRITE_EVENTS
+        rdhup | hup | err,  # _STICKY_READ
+        hup | err,  # _STICKY_WRITE
+        epoll_in | epoll_out | rdhup | et,  # _REGISTER_FLAGS
+    )
+
+
+_READ_EVENTS, _WRITE_EVENTS, _STICKY_READ, _STICKY_WRITE, _REGISTER_FLAGS = _epoll_flags()
+
+#: Why a loop cannot start where ``select.epoll`` is missing.
+_NO_EPOLL_MESSAGE = (
+    "trionet cannot run a loop on this platform ({platform}): it has no epoll. "
+    "This platform needs trionet's stream transport (sockets over trio streams), "
+    "which is not built yet; only Linux is supported today."
+)
+
 #: Events taken from the kernel per epoll_wait call.
 _MAX_EVENTS = 1024
 
@@ -86,6 +114,8 @@ class Poller:
     )
 
     def __init__(self, uncaught: Callable[[Exception], object]) -> None:
+        if not hasattr(select, "epoll"):
+            raise RuntimeError(_NO_EPOLL_MESSAGE.format(platform=sys.platform))
         self._epoll = select.epoll()
         #: Where an exception from a parked owner's listeners goes (it ends the
         #: loop, as an uncaught exception ends a Node process): the poller itself

@@ -2252,7 +2252,8 @@ class _PipeEnd:
     """
 
     __slots__ = ("_fd",)
-    family = _stdsocket.AF_UNIX
+    # getattr: Windows may lack AF_UNIX, and this line runs at import.
+    family = getattr(_stdsocket, "AF_UNIX", None)
     type = _stdsocket.SOCK_STREAM
 
     def __init__(self, fd: int) -> None:
