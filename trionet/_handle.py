@@ -7,8 +7,10 @@ open is closed by ``_abandon()``: no descriptor or socket file outlives the loop
 
 A held handle keeps ``trionet.run`` going only while it is *alive*, as libuv
 counts an active handle: a listening server always; a socket while it is
-reading, or has writes or a shutdown in flight (``_set_alive``). And only while
-it is ref'd: ``unref()`` lets the loop end (and close the handle) even then.
+reading (``_set_alive``). And only while it is ref'd: ``unref()`` lets the loop
+end (and close the handle) even then. A socket with writes or a shutdown in
+flight, or closing, is *busy* (``_set_busy``): that keeps the loop going ref'd
+or not, as libuv's requests and closing handles do.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ __all__ = ["Handle"]
 class Handle(EventEmitter):
     """An event emitter attached to the innermost trionet loop."""
 
-    __slots__ = ("_alive", "_held", "_loop", "_ref")
+    __slots__ = ("_alive", "_busy", "_held", "_loop", "_ref")
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,6 +34,7 @@ class Handle(EventEmitter):
         self._ref = True
         self._held = False
         self._alive = False
+        self._busy = False
 
     def _hold(self) -> None:
         """The handle opened something: the loop closes it if it ends first; and
@@ -47,6 +50,7 @@ class Handle(EventEmitter):
             self._held = False
             self._loop.active.discard(self)
             self._set_alive(False)
+            self._set_busy(False)
 
     def _set_alive(self, alive: bool) -> None:
         """Whether the handle has work in flight (libuv's active handle)."""
@@ -62,6 +66,17 @@ class Handle(EventEmitter):
         """The loop has ended with this handle still active: close it, without
         events (nothing can run them now). Must end with ``_unhold()``."""
         raise NotImplementedError
+
+    def _set_busy(self, busy: bool) -> None:
+        """Whether the handle has a request in flight (a write, a shutdown, its
+        close): that keeps the loop going even when unref'd, as libuv counts
+        requests and closing handles apart from the handle's ref."""
+        if busy != self._busy:
+            self._busy = busy
+            if busy:
+                self._loop.hold()
+            else:
+                self._loop.release()
 
     def ref(self) -> Self:
         """Keep the loop alive while this handle is active (the default)."""

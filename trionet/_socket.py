@@ -575,10 +575,6 @@ class Socket(Handle):
         self._error = error
         self._had_error = True
         self._destroyed = True
-        if self._wq and self._write_error is None:
-            # The connection failed under a write in flight: that write failed
-            # with it (whichever of read and write saw the reset first).
-            self._write_error = error
         self._interrupt()
 
     def _interrupt(self) -> None:
@@ -1011,7 +1007,8 @@ class Socket(Handle):
         # Destroyed, or both sides done: our task closes it now (libuv counts a
         # closing handle too).
         closing = self._destroyed or (self._read_done and self._write_side_done)
-        self._set_alive(reading or writing or closing)
+        self._set_alive(reading)
+        self._set_busy(writing or closing)
 
     # == parking: no task while there is nothing to await ============================
 
@@ -1804,12 +1801,17 @@ class Socket(Handle):
         if self._ending or self._destroyed:
             return self
         self._ending = True
-        self._corked = 0
+        corked, self._corked = self._corked, 0
         self._update_alive()
         if self._open and not self._wq:
             self._shutdown_write()
         elif self._wq:
-            self._start_writer()
+            if corked:
+                self._flush_corked()  # as uncork(): the queue goes out at once
+                if self._open and not self._wq:
+                    self._shutdown_write()
+            else:
+                self._start_writer()
         return self
 
     @property
@@ -1920,46 +1922,57 @@ class Socket(Handle):
 
     def _emit_error_and_close(self, had_error: bool | None = None) -> None:
         """The last events: every callback still owed (each called once), 'error'
-        if any, 'close'."""
+        if any, 'close'; in Node's order."""
         error = self._error
+        if had_error is None:
+            had_error = self._had_error  # as it is now: a reconnect may reset it
         callbacks, self._on_finished = self._on_finished or [], None
         writes, self._wq, self._wq_len = self._wq or (), None, 0
-        before_connection = self._connect_write
-        if before_connection:
-            self._connect_write = False
-            self.remove_listener("connect", self._write_on_connect)
-        else:
-            for callback in callbacks:  # end() callbacks of a stream that never finished
-                callback(error or _errors.stream_destroyed("end"))
-            # As Node: the write in flight gets its own error if it failed, and
-            # else completes (libuv's cancelled request reports success on a
-            # destroyed stream); those behind it fail with the socket's error.
-            for i, (_, callback) in enumerate(writes):
-                if callback is not None:
-                    if i == 0:
-                        callback(self._write_error)
-                    else:
-                        callback(error or _errors.stream_destroyed("write"))
         self._closed = True
-        if error is not None and self._had_error:
-            if self._iterators or self._iter_error is error:
-                # As Node's async iterator: `async for` handles the error (it
-                # raises it), so 'error' with no listener does not end the loop.
-                if self.listener_count("error"):
-                    self.emit("error", error)
-            else:
-                self.emit("error", error)
-        if before_connection:
+        if self._connect_write:
             # Node's pending write fails from a 'close' listener of its own, and
             # takes the writes and end() queued behind it along (its error, or
             # the connect's).
+            self._connect_write = False
+            self.remove_listener("connect", self._write_on_connect)
+            self._emit_error(error)
             closed = _errors.socket_closed_before_connection()
             for i, (_, callback) in enumerate(writes):
                 if callback is not None:
                     callback(closed if i == 0 else error or closed)
             for callback in callbacks:
                 callback(error or closed)
-        self.emit("close", self._had_error if had_error is None else had_error)
+        else:
+            # As Node: a write in flight (the head of an uncorked queue) ends when
+            # the handle closes, after 'error': with its own error if its send
+            # failed, else null (libuv's cancelled request on a destroyed
+            # stream). Buffered writes, then end() callbacks, fail with the
+            # socket's error: before 'error' when nothing was in flight.
+            in_flight = bool(writes) and not self._corked
+            if in_flight:
+                self._emit_error(error)
+            for i, (_, callback) in enumerate(writes):
+                if callback is not None:
+                    if i == 0 and in_flight:
+                        callback(self._write_error)
+                    else:
+                        callback(error or _errors.stream_destroyed("write"))
+            for callback in callbacks:  # end() callbacks of a stream that never finished
+                callback(error or _errors.stream_destroyed("end"))
+            if not in_flight:
+                self._emit_error(error)
+        self.emit("close", had_error)
+
+    def _emit_error(self, error: BaseException | None) -> None:
+        if error is None or not self._had_error:
+            return
+        if self._iterators or self._iter_error is error:
+            # As Node's async iterator: `async for` handles the error (it raises
+            # it), so 'error' with no listener does not end the loop.
+            if self.listener_count("error"):
+                self.emit("error", error)
+        else:
+            self.emit("error", error)
 
     def reset_and_destroy(self) -> Socket:
         """Close with a TCP RST (SO_LINGER 0) instead of a FIN, as Node's: once

@@ -32,20 +32,12 @@ SCENARIOS = sorted(p.stem for p in NODE_DIR.glob("*.js") if not p.name.startswit
 #: Divergences that look like trionet bugs: scenario -> what differs.
 XFAIL: dict[str, str] = {
     "async_iter_end_order": "async for ends before 'end' is emitted (readable_ended False)",
-    "liveness_unref_write_in_flight": "an unref'd socket's write in flight does not keep the loop "
-    "alive (libuv counts write/shutdown requests whatever the ref)",
-    "reconnect_in_error_listener": "connect() inside 'error' resets had_error: the failed "
-    "connection's 'close' passes False",
     "rst_after_data_unread": "data then a RST waiting unread: trionet reads again after the short "
     "read and reports ECONNRESET; libuv takes POLLHUP as EOF ('end', no 'error')",
     "unshift_starts_reading": "unshift() on a socket that has read nothing does not start "
     "reading ahead (Node's maybeReadMore)",
     "write_cb_connecting_close_order": "a write pending on 'connect' fails before every 'close' "
     "listener, not from a 'close' listener added at the write",
-    "write_cb_destroy_error_order": "destroy(err): end() callbacks before write callbacks, 'error' "
-    "after them with a write in flight, corked writes treated as in flight (null)",
-    "write_cb_peer_reset": "a reset seen by a read gives the write in flight the error (Node: null)"
-    " and the callbacks run before 'error'",
 }
 
 
