@@ -1466,6 +1466,7 @@ class Socket(Handle):
         if self._destroyed:
             return False
         if data:
+            self._read_wanted = True  # as Node's maybeReadMore: reading ahead starts
             if self._flowing and not self._rbuf and not self._iterators and "data" in self._events:
                 # As Node's addChunk: a flowing stream with nothing buffered emits now.
                 self.emit("data", data)
@@ -2391,6 +2392,15 @@ class _SocketIterator:
                     rest = sock._decoder.decode(b"", final=True)
                     if rest:
                         return rest
+                if sock._eof and not (sock._emitted_end or sock._destroyed) and sock._open:
+                    # As Node's iterator: the loop ends once 'end' has been emitted
+                    # (the dispatcher emits it, then wakes us).
+                    event = sock._iter_wakeup
+                    if event is None:
+                        event = sock._iter_wakeup = Wakeup()
+                    sock._wake_flow()
+                    await event.wait()
+                    continue
                 self._detach()
                 if sock._had_error and sock._error is not None:
                     sock._iter_error = sock._error

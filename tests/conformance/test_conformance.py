@@ -31,11 +31,8 @@ SCENARIOS = sorted(p.stem for p in NODE_DIR.glob("*.js") if not p.name.startswit
 
 #: Divergences that look like trionet bugs: scenario -> what differs.
 XFAIL: dict[str, str] = {
-    "async_iter_end_order": "async for ends before 'end' is emitted (readable_ended False)",
     "rst_after_data_unread": "data then a RST waiting unread: trionet reads again after the short "
     "read and reports ECONNRESET; libuv takes POLLHUP as EOF ('end', no 'error')",
-    "unshift_starts_reading": "unshift() on a socket that has read nothing does not start "
-    "reading ahead (Node's maybeReadMore)",
     "write_cb_connecting_close_order": "a write pending on 'connect' fails before every 'close' "
     "listener, not from a 'close' listener added at the write",
 }
