@@ -626,6 +626,9 @@ class Socket(Handle):
         """connect() after 'close': a new connection on the same object, as Node's
         (its _undestroy). Listeners, the flowing mode, encodings, the read-ahead
         buffer and the options given to the constructor stay."""
+        if self._connect_write:  # reconnecting before our own 'close' listener ran
+            self.remove_listener("close", self._fail_connect_write)
+            self._fail_connect_write()
         self._sock = None
         self._peer = self._local = None
         self._started = self._destroyed = self._closed = self._close_queued = False
@@ -1579,8 +1582,11 @@ class Socket(Handle):
         if wq is None:
             wq = self._wq = deque()
         if self._connecting and not wq and not self._connect_write:
+            # Node's pending write: it goes out on 'connect', or fails from a
+            # 'close' listener of its own, both added now.
             self._connect_write = True
             self.once("connect", self._write_on_connect)
+            self.once("close", self._fail_connect_write)
         wq.append([view, callback])
         self._wq_len += len(view)
         if not self._writer_running and not self._corked:
@@ -1597,6 +1603,7 @@ class Socket(Handle):
         (as Node's pending write): its callback runs before the 'connect'
         listeners added after it, and the writes queued behind it go after 'ready'."""
         self._connect_write = False
+        self.remove_listener("close", self._fail_connect_write)
         wq, sock = self._wq, self._sock
         if not wq or sock is None or self._corked or self._destroyed:
             return
@@ -1921,29 +1928,34 @@ class Socket(Handle):
         # False here, so that a listener taking had_error still works.
         self._emit_error_and_close(had_error=False)
 
+    def _fail_connect_write(self, *_: object) -> None:
+        """Node's 'close' listener for its pending write: it fails with
+        ERR_SOCKET_CLOSED_BEFORE_CONNECTION, and takes the writes and end() queued
+        behind it along (the connect's error, or that one)."""
+        self._connect_write = False
+        self.remove_listener("connect", self._write_on_connect)
+        error = self._error
+        closed = _errors.socket_closed_before_connection()
+        writes, self._wq, self._wq_len = self._wq or (), None, 0
+        callbacks, self._on_finished = self._on_finished or [], None
+        for i, (_, callback) in enumerate(writes):
+            if callback is not None:
+                callback(closed if i == 0 else error or closed)
+        for callback in callbacks:
+            callback(error or closed)
+
     def _emit_error_and_close(self, had_error: bool | None = None) -> None:
         """The last events: every callback still owed (each called once), 'error'
         if any, 'close'; in Node's order."""
         error = self._error
         if had_error is None:
             had_error = self._had_error  # as it is now: a reconnect may reset it
-        callbacks, self._on_finished = self._on_finished or [], None
-        writes, self._wq, self._wq_len = self._wq or (), None, 0
         self._closed = True
         if self._connect_write:
-            # Node's pending write fails from a 'close' listener of its own, and
-            # takes the writes and end() queued behind it along (its error, or
-            # the connect's).
-            self._connect_write = False
-            self.remove_listener("connect", self._write_on_connect)
-            self._emit_error(error)
-            closed = _errors.socket_closed_before_connection()
-            for i, (_, callback) in enumerate(writes):
-                if callback is not None:
-                    callback(closed if i == 0 else error or closed)
-            for callback in callbacks:
-                callback(error or closed)
+            self._emit_error(error)  # then 'close' runs _fail_connect_write in its turn
         else:
+            callbacks, self._on_finished = self._on_finished or [], None
+            writes, self._wq, self._wq_len = self._wq or (), None, 0
             # As Node: a write in flight (the head of an uncorked queue) ends when
             # the handle closes, after 'error': with its own error if its send
             # failed, else null (libuv's cancelled request on a destroyed

@@ -33,8 +33,6 @@ SCENARIOS = sorted(p.stem for p in NODE_DIR.glob("*.js") if not p.name.startswit
 XFAIL: dict[str, str] = {
     "rst_after_data_unread": "data then a RST waiting unread: trionet reads again after the short "
     "read and reports ECONNRESET; libuv takes POLLHUP as EOF ('end', no 'error')",
-    "write_cb_connecting_close_order": "a write pending on 'connect' fails before every 'close' "
-    "listener, not from a 'close' listener added at the write",
 }
 
 

@@ -10,6 +10,9 @@ const { once } = require('events');
 const { log, grouped } = require('./_trace');
 
 grouped();
+// Fixes the order of the groups in the output (the server's 'end' races the
+// next client).
+for (const tag of ['connect', 'server', 'createConnection', 'new', 'socket.connect(opts)']) log(tag);
 
 const VARIANTS = [
   ['connect', (o) => net.connect(o)],

@@ -22,6 +22,10 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], trionet.Socket]]] = [
 
 async def main() -> None:
     grouped()
+    # Fixes the order of the groups in the output (the server's 'end' races the
+    # next client).
+    for tag in ("connect", "server", "createConnection", "new", "socket.connect(opts)"):
+        log(tag)
 
     def on_connection(c: trionet.Socket) -> None:
         chunks: list[bytes] = []

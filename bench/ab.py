@@ -1,0 +1,114 @@
+"""A/B of two builds of trionet on one workload: is a change to the data path faster or slower?
+
+usage: python bench/ab.py OLD NEW [--mode pingpong|stream|connect] [--conns N] [--size B]
+                          [--pairs N] [--server echo_server.py|trio_style_echo.py] [--unix]
+
+OLD and NEW are git revisions (``HEAD~3``, ``main``, a hash) or directories holding a
+``trionet/`` and a ``bench/`` (``git archive REV trionet bench | tar -x -C DIR``). Each pair
+runs OLD's and NEW's echo server one after the other (alternating which goes first), under
+the C load generator of ``../shared/bench/`` (built by its compare.py: run that once first),
+server on core 1 and load on core 0; it prints each pair's NEW/OLD ratio and their median.
+
+Ratios within a pair only: the machines here drift by a factor of two from minute to
+minute. Calibrate with an A/A run (the same revision twice) before believing a few percent:
+on 2026-12-02 an A/A of pingpong-100 over 8 pairs gave a median of 1.02 (0.88 to 1.07).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+LOAD = os.path.join(tempfile.gettempdir(), "echo_load")  # built by shared/bench/compare.py
+
+
+def tree(spec: str, scratch: str) -> str:
+    """A directory with trionet/ and bench/ for a revision or a directory."""
+    if os.path.isdir(os.path.join(spec, "trionet")):
+        return os.path.abspath(spec)
+    out = os.path.join(scratch, spec.replace("/", "_"))
+    os.makedirs(out)
+    archive = subprocess.run(
+        ["git", "-C", ROOT, "archive", spec, "trionet", "bench"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", out], input=archive, check=True)
+    return out
+
+
+def pin(cpu: int) -> list[str]:
+    return (
+        ["taskset", "-c", str(cpu)] if (os.cpu_count() or 1) > 1 and shutil.which("taskset") else []
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def measure(where_tree: str, a: argparse.Namespace) -> float:
+    where = os.path.join(tempfile.mkdtemp(), "e.sock") if a.unix else str(free_port())
+    env = {**os.environ, "PYTHONPATH": where_tree}
+    server = subprocess.Popen(
+        [*pin(1), sys.executable, os.path.join(where_tree, "bench", a.server), where],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert server.stdout is not None
+        if "READY" not in server.stdout.readline():
+            raise RuntimeError(f"{where_tree}: the server did not print READY")
+        target = ["-u", where] if a.unix else ["-p", where]
+        args = ["-m", a.mode, "-c", str(a.conns), "-s", str(a.size), "-d", "3.0", "-w", "1"]
+        out = subprocess.run(
+            [*pin(0), LOAD, *target, *args], capture_output=True, text=True, timeout=60
+        ).stdout
+    finally:
+        server.terminate()
+        server.wait()
+    result = json.loads(out)
+    return float(result["echo_MBps"] if a.mode == "stream" else result["ops_per_s"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("old")
+    ap.add_argument("new")
+    ap.add_argument("--mode", default="pingpong", choices=["pingpong", "stream", "connect"])
+    ap.add_argument("--conns", type=int, default=100)
+    ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--pairs", type=int, default=8)
+    ap.add_argument("--server", default="echo_server.py")
+    ap.add_argument("--unix", action="store_true")
+    a = ap.parse_args()
+    if not os.path.exists(LOAD):
+        sys.exit(f"{LOAD} is missing: run ../shared/bench/compare.py --quick once to build it")
+    with tempfile.TemporaryDirectory() as scratch:
+        trees = {"old": tree(a.old, scratch), "new": tree(a.new, scratch)}
+        ratios = []
+        for i in range(a.pairs):
+            order = ["old", "new"] if i % 2 == 0 else ["new", "old"]
+            got = {name: measure(trees[name], a) for name in order}
+            ratios.append(got["new"] / got["old"])
+            print(f"pair {i}: old {got['old']:.0f} new {got['new']:.0f} new/old {ratios[-1]:.3f}")
+    family = "unix" if a.unix else "tcp"
+    print(
+        f"median new/old {statistics.median(ratios):.3f} over {a.pairs} pairs "
+        f"({a.mode} {a.conns}x{a.size}B, {a.server}, {family}; "
+        f"min {min(ratios):.3f}, max {max(ratios):.3f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
