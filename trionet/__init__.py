@@ -23,6 +23,7 @@ from ._server import create_server as create_server
 from ._socket import Socket as Socket
 from ._socket import connect as connect
 from ._socket import create_connection as create_connection
+from ._trio_stream import SocketStream as SocketStream
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,7 @@ __all__ = [
     "NodeTypeError",
     "Server",
     "Socket",
+    "SocketStream",
     "connect",
     "create_connection",
     "create_server",
