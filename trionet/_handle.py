@@ -53,7 +53,8 @@ class Handle(EventEmitter):
             self._set_busy(False)
 
     def _set_alive(self, alive: bool) -> None:
-        """Whether the handle has work in flight (libuv's active handle)."""
+        """Whether the handle is active as libuv counts it (a server listening, a
+        socket reading): it keeps the loop going while ref'd."""
         if alive != self._alive:
             self._alive = alive
             if self._ref:
