@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import trio
 import trio.testing
+from emitters import next_event
 
 import trionet
 
@@ -94,20 +95,6 @@ class Closed:
         return self.had_error
 
 
-async def event_args(emitter: trionet.EventEmitter, name: str) -> tuple[Any, ...]:
-    """The args of the next ``name`` event ('error' is returned, not raised)."""
-    done = trio.Event()
-    got: list[tuple[Any, ...]] = []
-
-    def listener(*args: Any) -> None:
-        got.append(args)
-        done.set()
-
-    emitter.once(name, listener)
-    await done.wait()
-    return got[0]
-
-
 def code_of(error: object) -> object:
     return getattr(error, "code", error)
 
@@ -136,7 +123,7 @@ async def test_reconnect_after_close_connects_again_with_fresh_state(
             s.on("data", data.append)
 
             closed = Closed(s)
-            await event_args(s, "connect")
+            await next_event(s, "connect")
             first_local = s.local_port
             s.end(b"one")
             assert await closed.wait() is False
@@ -160,7 +147,7 @@ async def test_reconnect_after_close_connects_again_with_fresh_state(
                 "opening",
             )
             assert (s.bytes_read, s.bytes_written) == (0, 0)
-            await event_args(s, "connect")
+            await next_event(s, "connect")
             assert (s.destroyed, s.connecting, s.pending, s.ready_state) == (
                 False,
                 False,
@@ -204,7 +191,7 @@ async def test_reconnect_after_a_failed_connect(transport: str, tmp_path: Path) 
             closed = Closed(s)
             s.connect(*args)
             assert (s.destroyed, s.connecting, s.ready_state) == (False, True, "opening")
-            await event_args(s, "connect")
+            await next_event(s, "connect")
             assert (s.destroyed, s.ready_state) == (False, "open")
             s.resume()
             s.end(b"hi")
@@ -232,7 +219,7 @@ async def test_write_in_timeout_listener_rearms_the_idle_timer(
             server, args = await listen(transport, tmp_path, silent)
             s = trionet.connect(*args)
             s.resume()
-            await event_args(s, "connect")
+            await next_event(s, "connect")
             timeouts: list[str] = []
 
             def on_timeout() -> None:
@@ -266,7 +253,7 @@ async def test_destroy_calls_every_queued_write_callback(transport: str, tmp_pat
         async with trionet.open_loop():
             server, args = await listen(transport, tmp_path, conns.append, pause_on_connect=True)
             s = trionet.connect(*args)
-            await event_args(s, "connect")
+            await next_event(s, "connect")
             assert s.write(b"x" * 2 * BIG, cb("big")) is False
             assert s.write("a", cb("a")) is False
             assert s.write("b", cb("b")) is False
@@ -416,7 +403,7 @@ async def test_pause_on_connect_reads_nothing_until_resume(transport: str, tmp_p
         async with trionet.open_loop():
             server, args = await listen(transport, tmp_path, pause_on_connect=True)
             s = trionet.connect(*args)
-            (c,) = await event_args(server, "connection")
+            (c,) = await next_event(server, "connection")
             written = trio.Event()
             s.end(b"c" * 3000, lambda e: written.set())
             await written.wait()
@@ -426,7 +413,7 @@ async def test_pause_on_connect_reads_nothing_until_resume(transport: str, tmp_p
             got: list[bytes] = []
             c.on("data", got.append)
             c.resume()
-            await event_args(c, "end")
+            await next_event(c, "end")
             assert b"".join(got) == b"c" * 3000
             assert c.bytes_read == 3000
             s.destroy()
@@ -444,7 +431,7 @@ async def test_pause_on_connect_descriptor_handed_on_loses_nothing(
         async with trionet.open_loop():
             server, args = await listen(transport, tmp_path, pause_on_connect=True)
             s = trionet.connect(*args)
-            (c,) = await event_args(server, "connection")
+            (c,) = await next_event(server, "connection")
             written = trio.Event()
             s.end(payload, lambda e: written.set())
             await written.wait()
@@ -453,7 +440,7 @@ async def test_pause_on_connect_descriptor_handed_on_loses_nothing(
             c.destroy()  # the duplicate keeps the connection: no RST
             got: list[bytes] = []
             handed.on("data", got.append)
-            await event_args(handed, "end")
+            await next_event(handed, "end")
             assert b"".join(got) == payload
             assert c.bytes_read == 0
             handed.destroy()
@@ -467,9 +454,9 @@ async def test_client_paused_before_connect_reads_nothing(transport: str, tmp_pa
             server, args = await listen(transport, tmp_path)
             s = trionet.connect(*args)
             s.pause()
-            (c,) = await event_args(server, "connection")
+            (c,) = await next_event(server, "connection")
             if s.connecting:
-                await event_args(s, "connect")
+                await next_event(s, "connect")
             written = trio.Event()
             c.end(b"s" * 3000, lambda e: written.set())
             await written.wait()
@@ -478,7 +465,7 @@ async def test_client_paused_before_connect_reads_nothing(transport: str, tmp_pa
             got: list[bytes] = []
             s.on("data", got.append)
             s.resume()
-            await event_args(s, "end")
+            await next_event(s, "end")
             assert b"".join(got) == b"s" * 3000
             s.destroy()
             server.close()
@@ -496,7 +483,7 @@ async def test_destroy_with_unread_bytes_resets_the_peer(transport: str, tmp_pat
             closed = Closed(s)
             written = trio.Event()
             s.write("unread bytes", lambda e: written.set())
-            (c,) = await event_args(server, "connection")
+            (c,) = await next_event(server, "connection")
             await written.wait()
             assert c.bytes_read == 0
             c.destroy()
@@ -512,9 +499,9 @@ async def test_pause_on_connect_backpressure_reaches_the_writer(
         async with trionet.open_loop():
             server, args = await listen(transport, tmp_path, pause_on_connect=True)
             s = trionet.connect(*args)
-            (c,) = await event_args(server, "connection")
+            (c,) = await next_event(server, "connection")
             if s.connecting:
-                await event_args(s, "connect")
+                await next_event(s, "connect")
             assert s.write(b"x" * BIG) is False
             await trio.testing.wait_all_tasks_blocked(0.05)
             # The kernel holds at most a few MiB of it: the rest waits in trionet.
@@ -581,7 +568,7 @@ async def test_destroy_right_after_connect_sends_no_syn(transport: str, tmp_path
                 assert await closed.wait() is False
             # A connection made after them is accepted after any of theirs would be.
             barrier = trionet.connect(*args)
-            (c,) = await event_args(server, "connection")
+            (c,) = await next_event(server, "connection")
             counted: list[int] = []
             server.get_connections(lambda err, count: counted.append(count))
             await trio.testing.wait_all_tasks_blocked()
@@ -629,7 +616,7 @@ async def test_server_socket_options_apply_to_accepted_sockets(
         async with trionet.open_loop():
             server, args = await listen(tcp_transport, tmp_path, **options)
             s = trionet.connect(*args)
-            (c,) = await event_args(server, "connection")
+            (c,) = await next_event(server, "connection")
             row = _sockopts(c)
             s.destroy()
             c.destroy()

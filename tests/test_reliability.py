@@ -32,6 +32,7 @@ import pytest
 import trio
 import trio.lowlevel
 import trio.testing
+from emitters import next_event
 
 import trionet
 
@@ -124,20 +125,6 @@ async def listen(
         assert isinstance(address, dict)
         args = (address["port"], "127.0.0.1")
     return server, args
-
-
-async def next_event(emitter: trionet.EventEmitter, name: str) -> tuple[Any, ...]:
-    """The args of the next ``name`` event ('error' included, without raising)."""
-    done = trio.Event()
-    got: list[tuple[Any, ...]] = []
-
-    def listener(*args: Any) -> None:
-        got.append(args)
-        done.set()
-
-    emitter.once(name, listener)
-    await done.wait()
-    return got[0]
 
 
 def raw_listener() -> tuple[trio.socket.SocketType, int]:

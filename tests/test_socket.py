@@ -12,6 +12,7 @@ import pytest
 import trio
 import trio.lowlevel
 import trio.testing
+from emitters import next_event
 
 import trionet
 
@@ -50,20 +51,6 @@ async def listen(
         server.listen(0, "127.0.0.1" if transport == "tcp4" else "::1")
     await trionet.once(server, "listening")
     return Target(transport, server)
-
-
-async def next_event(emitter: trionet.EventEmitter, name: str) -> tuple[Any, ...]:
-    """The args of the next ``name`` event (unlike trionet.once, 'error' does not raise)."""
-    done = trio.Event()
-    got: list[tuple[Any, ...]] = []
-
-    def listener(*args: Any) -> None:
-        got.append(args)
-        done.set()
-
-    emitter.once(name, listener)
-    await done.wait()
-    return got[0]
 
 
 def recorder(sock: trionet.Socket, log: list[Any], tag: str, *events: str) -> None:
