@@ -55,6 +55,7 @@ async def send_all(raw: stdsocket.socket, data: bytes) -> None:
             await trio.lowlevel.wait_writable(raw)
 
 
+@pytest.mark.fast_path
 async def test_idle_connections_own_no_task(transport: str, tmp_path: Path) -> None:  # noqa: F811
     """50 echoing connections, server and client side, add no task once idle."""
     with trio.fail_after(10):

@@ -918,7 +918,7 @@ async def test_timeout_on_parked_socket_is_pushed_back_by_poller_reads(tmp_path:
             await fired.wait()
             await trio.testing.wait_all_tasks_blocked()
             (conn,) = target.server._connections
-            assert conn._parked
+            assert conn._parked or conn._poller is None  # (over a stream: no parking)
             raw.close()
             target.server.close()
     assert len(reads) == 5
@@ -996,7 +996,8 @@ async def test_unrefd_sockets_in_every_parked_state_close_at_loop_end(tmp_path: 
             await trio.testing.wait_all_tasks_blocked()
             assert at_mark.readable_length >= READ_HIGH_WATER_MARK
             assert eof._eof and eof.readable_length == 10
-            assert all(c._parked for c in accepted)
+            # Over a stream (fast path off) nothing parks: each has its dispatcher.
+            assert all(c._parked or c._poller is None for c in accepted)
             for c in accepted:
                 c.unref()
         del iterator

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import os
+import select
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -37,7 +39,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import trio
 from trio.lowlevel import enable_ki_protection
 
-from ._poller import Poller
+from ._poller import Poller, Wakeup
 
 if TYPE_CHECKING:
     from ._handle import Handle
@@ -58,6 +60,20 @@ _NO_LOOP = (
 )
 
 
+#: ``TRIONET_FAST_PATH=0`` (or ``off``, ``false``, ``no``) switches the descriptor
+#: fast path off for every loop that does not say otherwise.
+FAST_PATH_ENV = "TRIONET_FAST_PATH"
+
+
+def fast_path_default() -> bool:
+    """Whether a loop uses the descriptor fast path when not told: where epoll
+    exists, unless ``TRIONET_FAST_PATH`` switches it off."""
+    setting = os.environ.get(FAST_PATH_ENV, "").strip().lower()
+    if setting in ("0", "off", "false", "no"):
+        return False
+    return hasattr(select, "epoll")
+
+
 _ENDED = (
     "this trionet loop has ended (its trionet.run or `async with trionet.open_loop():` "
     "is over): a handle cannot start anything after its loop"
@@ -65,7 +81,12 @@ _ENDED = (
 
 
 class Loop:
-    """One trionet event loop: a nursery, a nextTick queue and a count of refs."""
+    """One trionet event loop: a nursery, a nextTick queue and a count of refs.
+
+    With the fast path (``fast_path=True``), the loop's ``poller`` drives plain
+    TCP and Unix sockets; without it ``poller`` is None and every socket runs
+    over a trio stream (``_transports.py``).
+    """
 
     __slots__ = (
         "_ended",
@@ -80,7 +101,7 @@ class Loop:
         "recv_view",
     )
 
-    def __init__(self, nursery: trio.Nursery) -> None:
+    def __init__(self, nursery: trio.Nursery, *, fast_path: bool = True) -> None:
         self._nursery = nursery
         self._ended = False
         self._queue: deque[tuple[Callable[..., object], tuple[object, ...]]] = deque()
@@ -91,8 +112,9 @@ class Loop:
         self.active: set[Handle] = set()
         self.recv_buffer = bytearray(RECV_BUFFER_SIZE)
         self.recv_view = memoryview(self.recv_buffer)
-        #: The edge-triggered poller of the loop's connection sockets.
-        self.poller = Poller(self._uncaught)
+        #: The edge-triggered poller of the loop's connection sockets (the fast
+        #: path), or None: sockets then run over trio streams.
+        self.poller: Poller | None = Poller(self._uncaught) if fast_path else None
 
     @enable_ki_protection
     def _uncaught(self, error: Exception) -> None:
@@ -105,6 +127,12 @@ class Loop:
         """Call ``fn(*args)`` soon, after the current step, in FIFO order."""
         self._queue.append((fn, args))
         self._tick_wakeup.set()
+
+    async def after_ticks(self) -> None:
+        """Until everything deferred so far has run (the queue is FIFO)."""
+        wakeup = Wakeup()
+        self.defer(wakeup.set)
+        await wakeup.wait()
 
     @enable_ki_protection
     async def _run_ticks(self) -> None:
@@ -217,8 +245,15 @@ def current_loop_or_none() -> Loop | None:
 
 
 @asynccontextmanager
-async def open_loop() -> AsyncIterator[Loop]:
+async def open_loop(*, fast_path: bool | None = None) -> AsyncIterator[Loop]:
     """Run a trionet loop for the block, then until no ref'd handle is left.
+
+    ``fast_path`` chooses how sockets move bytes: True drives plain TCP and Unix
+    sockets directly through an edge-triggered epoll set (Linux); False runs
+    every socket over a trio stream, on any platform trio supports. None (the
+    default) takes the fast path where epoll exists, unless the environment
+    variable ``TRIONET_FAST_PATH=0`` says otherwise. Both behave the same; the
+    fast path is an optimisation.
 
     On leaving the block it waits, as a Node process does before exiting, until
     nothing ref'd is active (listening servers, sockets that connect, read or
@@ -236,10 +271,13 @@ async def open_loop() -> AsyncIterator[Loop]:
     loop: Loop | None = None
     try:
         async with trio.open_nursery() as nursery:
-            loop = Loop(nursery)
+            if fast_path is None:
+                fast_path = fast_path_default()
+            loop = Loop(nursery, fast_path=fast_path)
             token = _current.set(loop)
             try:
-                nursery.start_soon(loop.poller.run)
+                if loop.poller is not None:
+                    nursery.start_soon(loop.poller.run)
                 nursery.start_soon(loop._run_ticks)
                 yield loop
                 await loop._wait_idle()
@@ -283,8 +321,10 @@ def _raise_as_itself(exc: BaseException) -> NoReturn:
         exc.__suppress_context__ = suppress
 
 
-def run(main: Callable[..., Any], *args: object) -> Any:
+def run(main: Callable[..., Any], *args: object, fast_path: bool | None = None) -> Any:
     """Run ``main(*args)`` (sync or async) as ``node main.js`` runs a script.
+
+    ``fast_path``: as for :func:`open_loop`.
 
     Returns ``main``'s result once no ref'd handle is left. An uncaught error (an
     ``'error'`` event nobody listens to, an exception from a listener) ends the
@@ -293,7 +333,7 @@ def run(main: Callable[..., Any], *args: object) -> Any:
     """
 
     async def _main() -> Any:
-        async with open_loop():
+        async with open_loop(fast_path=fast_path):
             result = main(*args)
             if inspect.isawaitable(result):
                 result = await result

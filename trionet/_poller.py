@@ -74,9 +74,9 @@ _READ_EVENTS, _WRITE_EVENTS, _STICKY_READ, _STICKY_WRITE, _REGISTER_FLAGS = _epo
 
 #: Why a loop cannot start where ``select.epoll`` is missing.
 _NO_EPOLL_MESSAGE = (
-    "trionet cannot run a loop on this platform ({platform}): it has no epoll. "
-    "This platform needs trionet's stream transport (sockets over trio streams), "
-    "which is not built yet; only Linux is supported today."
+    "trionet's descriptor fast path needs epoll, which this platform ({platform}) "
+    "lacks: open the loop with fast_path=False (the default where epoll is missing), "
+    "and every socket runs over a trio stream."
 )
 
 #: Events taken from the kernel per epoll_wait call.

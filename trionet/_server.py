@@ -96,11 +96,13 @@ class Server(Handle):
         "_allow_half_open",
         "_closing",
         "_connections",
+        "_drained",
         "_high_water_mark",
         "_keep_alive",
         "_keep_alive_initial_delay",
         "_listen_id",
         "_no_delay",
+        "_nursery",
         "_pause_on_connect",
         "_sock",
         "_unix_inode",
@@ -169,6 +171,11 @@ class Server(Handle):
         self._listen_id = 0
         self._closing = False
         self._accepting: Socket | None = None
+        #: The nursery of the server's task, where its accept loop and its
+        #: connections' tasks run; None until it serves.
+        self._nursery: trio.Nursery | None = None
+        #: Set when the last connection has gone: the nursery may close.
+        self._drained: trio.Event | None = None
         self.max_connections: int | None = None
 
     # == listen ======================================================================
@@ -381,9 +388,26 @@ class Server(Handle):
             await started.wait()
             if self._sock is not sock:
                 return
-            with trio.CancelScope() as scope:
-                self._accept_scope = scope
-                await self._accept_loop(sock)
+            # The server is a nursery: its connections' tasks (dispatchers, writers,
+            # async listeners) run in it, and it closes after the last of them.
+            # A parked connection on the fast path has no task: the registry of
+            # connections keeps the nursery open for it.
+            async with trio.open_nursery() as nursery:
+                self._nursery = nursery
+                try:
+                    with trio.CancelScope() as scope:
+                        self._accept_scope = scope
+                        await self._accept_loop(sock)
+                    if self._sock is sock:
+                        self._close_listening_socket()
+                    while self._connections:
+                        drained = self._drained
+                        if drained is None or drained.is_set():
+                            drained = self._drained = trio.Event()
+                        await drained.wait()
+                finally:
+                    if self._nursery is nursery:
+                        self._nursery = None
         finally:
             # Also when cancelled before 'listening' (the loop's block raised, say):
             # the socket and its Unix file must not outlive the loop.
@@ -486,6 +510,8 @@ class Server(Handle):
 
     def _connection_closed(self, connection: Socket) -> None:
         self._connections.discard(connection)
+        if not self._connections and self._drained is not None:
+            self._drained.set()
         if self._sock is None and self._closing:
             self._emit_close_if_drained()
 

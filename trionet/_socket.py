@@ -65,7 +65,8 @@ from ._addresses import is_ip, sockaddr_to_address
 from ._encodings import Decoder, decoder_for, encode, normalize_encoding
 from ._handle import Handle
 from ._options import HIGH_WATER_MARK_KEYS, ConnectOptions, high_water_marks, normalize_connect
-from ._poller import Wakeup
+from ._poller import Poller, Wakeup
+from ._transports import PipeHandle, StreamHandle, wrap_socket
 
 if TYPE_CHECKING:
     from ._server import Server
@@ -192,6 +193,7 @@ class Socket(Handle):
         "_finished",
         "_flow_wakeup",
         "_flowing",
+        "_flusher",
         "_had_error",
         "_hwm",
         "_in_listener",
@@ -276,12 +278,17 @@ class Socket(Handle):
         read_hwm, write_hwm = high_water_marks(
             high_water_mark, readable_high_water_mark, writable_high_water_mark
         )
+        #: The loop's poller drives this socket (the descriptor fast path); None
+        #: when it runs over a trio stream (``_transports.StreamHandle``),
+        #: driven by its own task.
         self._poller = self._loop.poller
         self._adopted = False
         self._allow_half_open = _validate.validate_boolean(
             allow_half_open, "options.allow_half_open"
         )
-        self._sock: _stdsocket.socket | None = None
+        #: The handle (``_transports.py``): a stdlib socket, a PipeHandle, or a
+        #: StreamHandle once ``_poller`` is None.
+        self._sock: Any = None
         self._server: Server | None = None
         self._connecting = False
         self._started = False
@@ -302,6 +309,9 @@ class Socket(Handle):
         self._readable = True
         self._flowing: bool | None = None
         self._flow_wakeup: Wakeup | None = None
+        #: Over a stream: set while a task flushes the buffer because the flow
+        #: started while the dispatcher waited on the stream (see _wake_flow).
+        self._flusher: Wakeup | None = None
         # Read ahead and not yet consumed: bytes, or str once an encoding is set.
         self._rbuf: deque[bytes | str] | None = None
         self._rbuf_len = 0
@@ -374,9 +384,9 @@ class Socket(Handle):
         except OSError as exc:
             raise _errors.invalid_fd_type("UNKNOWN") from exc
         if stat.S_ISFIFO(mode):
-            # A pipe or FIFO is a 'PIPE' handle to Node too. _PipeEnd has the
+            # A pipe or FIFO is a 'PIPE' handle to Node too. PipeHandle has the
             # socket methods a Socket uses, so it stands in for one.
-            sock = _PipeEnd(fd)  # type: ignore[assignment]
+            sock = PipeHandle(fd)  # type: ignore[assignment]
         else:
             try:
                 sock = _stdsocket.socket(fileno=fd)
@@ -386,10 +396,17 @@ class Socket(Handle):
                 sock.detach()
                 raise _errors.invalid_fd_type("UNKNOWN")
         sock.setblocking(False)
-        self._sock = sock
         self._adopted = True
         if sock.family == _stdsocket.AF_UNIX:
             self._bulk_size = UNIX_BULK_READ_SIZE
+        if self._poller is None:
+            if stat.S_ISFIFO(mode):
+                fd_stream = trio.lowlevel.FdStream(sock.detach())
+                self._sock = StreamHandle(fd_stream, self._nursery)
+            else:
+                self._sock = wrap_socket(sock, self._nursery)
+        else:
+            self._sock = sock
         self._readable = bool(readable)
         self._writable = bool(writable)
         self._read_wanted = self._readable  # as Node: read(0) at construction
@@ -401,9 +418,47 @@ class Socket(Handle):
         self._start(None)
 
     @classmethod
+    def from_stream(
+        cls,
+        stream: trio.abc.Stream,
+        *,
+        allow_half_open: bool = False,
+        high_water_mark: int | None = None,
+        readable_high_water_mark: int | None = None,
+        writable_high_water_mark: int | None = None,
+    ) -> Socket:
+        """A Socket over any connected ``trio.abc.Stream``: a ``trio.SSLStream``,
+        a ``trio.testing`` memory stream, a stream a trio listener accepted.
+
+        It is open at once (no ``'connect'``, as ``Socket(fd=...)``) and has every
+        event of a socket: ``'data'``, ``'end'`` (from the stream's end of
+        input), ``'drain'``, ``'finish'``, ``'timeout'``, ``'error'``, ``'close'``.
+        ``end()`` sends EOF on a ``trio.abc.HalfCloseableStream`` and closes any
+        other stream gracefully (an ``SSLStream`` sends close_notify); ``destroy()``
+        closes it forcefully. Addresses and socket options reach the socket under
+        the stream, if there is one. The Socket owns the stream from now on.
+        """
+        if not isinstance(stream, trio.abc.Stream):
+            raise _errors.invalid_arg_type("stream", "trio.abc.Stream", stream)
+        self = cls(
+            allow_half_open=allow_half_open,
+            high_water_mark=high_water_mark,
+            readable_high_water_mark=readable_high_water_mark,
+            writable_high_water_mark=writable_high_water_mark,
+        )
+        self._loop.check_running()
+        self._poller = None
+        self._sock = StreamHandle(stream, self._nursery)
+        self._adopted = True
+        self._read_wanted = True  # as Node: read(0) at construction
+        self._start(None)
+        return self
+
+    @classmethod
     def _accepted(cls, sock: _stdsocket.socket, peer: Any, server: Server) -> Socket:
         self = cls(allow_half_open=server._allow_half_open, high_water_mark=server._high_water_mark)
-        self._sock = sock
+        self._nursery = server._nursery or self._nursery
+        self._sock = sock if self._poller is not None else wrap_socket(sock, self._nursery)
         if sock.family == _stdsocket.AF_UNIX:
             self._bulk_size = UNIX_BULK_READ_SIZE
         else:
@@ -436,6 +491,9 @@ class Socket(Handle):
             return
         self._open = True
         self._after_open()
+        if self._poller is None:  # over a stream: its dispatcher task reads
+            self._nursery.start_soon(self._serve, None)
+            return
         self._short_read = True  # a new connection is rarely readable yet
         self._park()
 
@@ -495,7 +553,15 @@ class Socket(Handle):
                         await pending
                     finally:
                         self._in_listener -= 1
-                if not self._destroyed:
+                if self._destroyed:
+                    pass
+                elif self._poller is None:
+                    # Over a stream: this task is the dispatcher, for good. destroy()
+                    # cancels the scope while it waits on the stream (StreamHandle).
+                    with trio.CancelScope() as scope:
+                        self._sock.scope = scope
+                        await self._dispatch()
+                else:
                     parked = await self._dispatch()
                     if parked:
                         return
@@ -549,9 +615,10 @@ class Socket(Handle):
         self._writer_running = self._timer_running = False
         sock = self._sock
         if sock is not None and sock.fileno() != -1:
-            # Wake any task waiting on it; an adopted descriptor may be duplicated
-            # elsewhere, so close() alone would not take it out of the epoll set.
-            self._poller.forget(sock.fileno(), unregister=self._adopted)
+            if self._poller is not None and not isinstance(sock, StreamHandle):
+                # Wake any task waiting on it; an adopted descriptor may be duplicated
+                # elsewhere, so close() alone would not take it out of the epoll set.
+                self._poller.forget(sock.fileno(), unregister=self._adopted)
             sock.close()
             if self._server is not None:
                 self._server._connection_closed(self)
@@ -585,7 +652,12 @@ class Socket(Handle):
             if self._parked:
                 self._unpark(None)
             if self._open and self._sock is not None:
-                self._poller.interrupt(self._sock.fileno())
+                if self._poller is None:
+                    self._sock.interrupt()
+                    if self._writer_scope is not None:
+                        self._writer_scope.cancel()
+                else:
+                    self._poller.interrupt(self._sock.fileno())
         self._set_write_done()
         self._wake_flow()
 
@@ -630,6 +702,10 @@ class Socket(Handle):
             self.remove_listener("close", self._fail_connect_write)
             self._fail_connect_write()
         self._sock = None
+        self._poller = self._loop.poller
+        # An accepted socket's tasks ran in its server's nursery; a new connection
+        # is a client's, in the loop's.
+        self._nursery = self._loop._nursery
         self._peer = self._local = None
         self._started = self._destroyed = self._closed = self._close_queued = False
         self._error = None
@@ -679,6 +755,8 @@ class Socket(Handle):
             await self._connect_tcp(options)
         if self._destroyed:  # while the kernel connected without a checkpoint
             return
+        if self._poller is None:
+            self._sock = wrap_socket(self._sock, self._nursery)
         self._connecting = False
         if options.no_delay or self._no_delay_later:
             self.set_no_delay(True)
@@ -931,25 +1009,50 @@ class Socket(Handle):
                 await self._flush_buffered()
                 continue
             if self._eof:
-                if self._decoder is not None and not self._iterators:
+                if self._decoder is not None and (not self._iterators or self._poller is None):
+                    # (On the fast path an iterator reads, and decodes its own tail.)
                     tail = self._decoder.decode(b"", final=True)
                     if tail:
                         self._append_buffered(tail)
                         continue
                 if self._eof_readable_due():
+                    if self._reading.scheduled:  # type: ignore[union-attr]
+                        # The data's 'readable' first (data and EOF came together).
+                        await self._loop.after_ticks()
+                        continue
                     self._reading.eof_emitted = True  # type: ignore[union-attr]
                     await self._emit_awaiting("readable")
                     continue
                 if not self._rbuf:
                     await self._emit_end()
                     return False
+                if self._poller is None:
+                    await self._wait_flowing()
+                    continue
                 return self._park()  # until resume(), read() or an iterator takes the rest
-            if self._iterators:
+            if self._poller is None:
+                # Over a stream this task reads, also for `async for` (into the
+                # buffer, up to the high-water mark), and waits in its place.
+                wanted = (
+                    self._rbuf_len < self._read_hwm or not self._rbuf_len
+                    if self._iterators
+                    else self._flowing or self._reads_ahead()
+                )
+                if not wanted:
+                    await self._wait_flowing()
+                    continue
+                if self._short_read:
+                    await self._sock.receive()
+                    self._short_read = False
+                    if self._flusher is not None:  # what was buffered goes first
+                        await self._flusher.wait()
+                    continue
+            elif self._iterators:
                 # `async for` reads the kernel itself (no hand-off between tasks);
                 # tell a waiting iterator that the descriptor is free.
                 self._wake_iterators()
                 return self._park()
-            if self._short_read or not (self._flowing or self._reads_ahead()):
+            elif self._short_read or not (self._flowing or self._reads_ahead()):
                 return self._park()
             data = self._read_chunk()
             if data is None:
@@ -958,7 +1061,7 @@ class Socket(Handle):
                 return False
             if not data:
                 continue  # EOF: the loop emits 'end'
-            if self._flowing:
+            if self._flowing and not self._iterators:
                 await self._deliver(data)
             else:
                 self._buffer(data)
@@ -1017,15 +1120,15 @@ class Socket(Handle):
 
     def _park(self) -> bool:
         """Hand the descriptor to the poller, which calls ``_poll_readable``."""
-        sock = self._sock
-        assert sock is not None
-        if self._poller._closed:  # the loop has ended: close instead
+        sock, poller = self._sock, self._poller
+        assert sock is not None and poller is not None
+        if poller._closed:  # the loop has ended: close instead
             self._abandon()
             return True
         self._parked = True
         fd = sock.fileno()
-        if self._poller.park(fd, self):
-            self._poller.call_again(fd, self)
+        if poller.park(fd, self):
+            poller.call_again(fd, self)
         return True
 
     @enable_ki_protection
@@ -1035,9 +1138,9 @@ class Socket(Handle):
         # The poller may have spent a readiness edge on us without a read (we
         # unparked instead): the task reads before it waits, or parks again.
         self._short_read = False
-        sock = self._sock
-        if sock is not None and sock.fileno() != -1:
-            self._poller.unpark(sock.fileno())
+        sock, poller = self._sock, self._poller
+        if sock is not None and poller is not None and sock.fileno() != -1:
+            poller.unpark(sock.fileno())
         self._nursery.start_soon(self._serve, pending)
 
     def _poll_readable(self) -> bool:
@@ -1081,10 +1184,11 @@ class Socket(Handle):
         else:
             self._buffer(data)
         if self._parked:
-            assert self._sock is not None
+            poller = self._poller
+            assert self._sock is not None and poller is not None
             fd = self._sock.fileno()
-            if self._bulk or self._poller.hung_up(fd):
-                self._poller.call_again(fd, self)
+            if self._bulk or poller.hung_up(fd):
+                poller.call_again(fd, self)
         return True
 
     def _deliver_now(self, data: bytes) -> Awaitable[object] | None:
@@ -1117,7 +1221,7 @@ class Socket(Handle):
                 await r
 
     async def _dispatch_on_read(
-        self, sock: _stdsocket.socket, buffer: Any, callback: Callable[..., object]
+        self, sock: Any, buffer: Any, callback: Callable[..., object]
     ) -> None:
         """The ``on_read`` option: read into the caller's buffer, call ``callback(n, buf)``.
 
@@ -1131,7 +1235,10 @@ class Socket(Handle):
                 await self._wait_flowing()
                 continue
             if self._short_read:
-                await self._poller.wait_readable(sock.fileno())
+                if self._poller is None:
+                    await sock.receive()
+                else:
+                    await self._poller.wait_readable(sock.fileno())
             if buf is None:
                 buf = buffer() if callable(buffer) else buffer
             try:
@@ -1173,8 +1280,12 @@ class Socket(Handle):
         """
         sock = self._sock
         assert sock is not None
+        data: bytes
         try:
-            if self._bulk:
+            if self._poller is None:  # a StreamHandle: the chunk its receive() got
+                data = sock.recv(_MAX_READ_SIZE)
+                limit = _MAX_READ_SIZE
+            elif self._bulk:
                 # Reading ahead for nobody (paused) takes no more than the shared
                 # buffer's 64 KiB, as libuv, so a paused socket holds at most the
                 # high-water mark plus one such read.
@@ -1244,14 +1355,40 @@ class Socket(Handle):
         if self._parked:
             # The flow may have changed (resume(), an iterator came or went, EOF
             # seen by an iterator): let the poller look at the socket again.
-            sock = self._sock
-            assert sock is not None
-            self._poller.call_again(sock.fileno(), self)
+            sock, poller = self._sock, self._poller
+            assert sock is not None and poller is not None
+            poller.call_again(sock.fileno(), self)
             return
         event = self._flow_wakeup
         if event is not None:
             self._flow_wakeup = None
             event.set()
+        elif (
+            self._poller is None
+            and self._rbuf
+            and self._flowing
+            and not self._iterators
+            and self._flusher is None
+            and self._sock is not None
+            and self._sock.receiving
+        ):
+            # Over a stream the dispatcher waits on the stream, not on the flow
+            # (the fast path's poller calls a parked socket again instead): a task
+            # of its own emits what was buffered, and the dispatcher waits for it.
+            self._flusher = Wakeup()
+            self._spawn_task(self._flush_while_receiving)
+
+    @enable_ki_protection
+    def _spawn_task(self, async_fn: Callable[[], Awaitable[object]]) -> None:
+        self._nursery.start_soon(async_fn)
+
+    async def _flush_while_receiving(self) -> None:
+        try:
+            await self._flush_buffered()
+        finally:
+            flusher, self._flusher = self._flusher, None
+            if flusher is not None:
+                flusher.set()
 
     async def _emit_end(self) -> None:
         self._read_done = True
@@ -1650,25 +1787,10 @@ class Socket(Handle):
         with trio.CancelScope() as scope:
             self._writer_scope = scope
             try:
-                await self._poller.wait_writable(sock.fileno())
-                while wq and not self._corked:
-                    try:
-                        partial = self._send_queued(sock, wq, self._call_now)
-                    except BlockingIOError:
-                        await self._poller.wait_writable(sock.fileno())
-                        continue
-                    except OSError as exc:
-                        if not self._destroyed:  # else the socket's error stands
-                            self._write_error = _errors.system_error(exc, "write")
-                            self._fail(self._write_error)
-                        return
-                    if partial:  # the kernel is full
-                        await self._poller.wait_writable(sock.fileno())
-                    if not wq:
-                        self._update_alive()
-                    if not wq and self._need_drain:
-                        self._need_drain = False
-                        await self._emit_awaiting("drain")
+                if self._poller is None:
+                    await self._send_over_stream(sock, wq)
+                else:
+                    await self._send_when_writable(self._poller, sock, wq)
             except trio.ClosedResourceError:
                 return
             finally:
@@ -1677,6 +1799,57 @@ class Socket(Handle):
                     self._writer_scope = None
         if not scope.cancelled_caught and not wq and self._ending and not self._finished:
             self._shutdown_write()
+
+    async def _send_when_writable(
+        self, poller: Poller, sock: _stdsocket.socket, wq: deque[list[Any]]
+    ) -> None:
+        """The writer on the fast path: wait for writability, then ``sendmsg`` from
+        the queue's head while the kernel takes it; 'drain' once it is empty."""
+        await poller.wait_writable(sock.fileno())
+        while wq and not self._corked:
+            try:
+                partial = self._send_queued(sock, wq, self._call_now)
+            except BlockingIOError:
+                await poller.wait_writable(sock.fileno())
+                continue
+            except OSError as exc:
+                if not self._destroyed:  # else the socket's error stands
+                    self._write_error = _errors.system_error(exc, "write")
+                    self._fail(self._write_error)
+                return
+            if partial:  # the kernel is full
+                await poller.wait_writable(sock.fileno())
+            if not wq:
+                self._update_alive()
+            if not wq and self._need_drain:
+                self._need_drain = False
+                await self._emit_awaiting("drain")
+
+    async def _send_over_stream(self, handle: StreamHandle, wq: deque[list[Any]]) -> None:
+        """The writer over a stream: ``send_all`` from the queue's head (several
+        chunks joined) until it is empty; 'drain' as on the fast path."""
+        while wq and not self._corked:
+            try:
+                sent = await handle.send_all([entry[0] for entry in islice(wq, _IOV_MAX)])
+            except OSError as exc:
+                if self._destroyed:  # the socket's error stands
+                    return
+                if exc.errno == _errno.ECONNRESET and handle.receiving:
+                    # Both directions wait and the peer resets: libuv handles the
+                    # read first, so the read reports it and the write in flight
+                    # ends with null (write_cb_peer_reset). A stream cannot tell
+                    # which call met it first; this is libuv's order.
+                    self._fail(_errors.system_error(exc, "read"))
+                    return
+                self._write_error = _errors.system_error(exc, "write")
+                self._fail(self._write_error)
+                return
+            self._sent(sent, wq, self._call_now)
+            if not wq:
+                self._update_alive()
+                if self._need_drain:
+                    self._need_drain = False
+                    await self._emit_awaiting("drain")
 
     def _send_queued(
         self,
@@ -1691,6 +1864,13 @@ class Socket(Handle):
             sent = sock.send(wq[0][0])
         else:
             sent = sock.sendmsg([entry[0] for entry in islice(wq, _IOV_MAX)])
+        return self._sent(sent, wq, call)
+
+    def _sent(
+        self, sent: int, wq: deque[list[Any]], call: Callable[[Callable[..., object]], None]
+    ) -> bool:
+        """``sent`` bytes of the queue's head went out: drop the chunks that went
+        whole, with ``call(callback)`` for each; True if one went only in part."""
         self._wq_len -= sent
         if self._timeout_ms:
             self._touch()
@@ -2267,55 +2447,6 @@ class Socket(Handle):
         return f"<trionet.Socket {self.ready_state} local={self._local} remote={remote}>"
 
 
-class _PipeEnd:
-    """A pipe or FIFO descriptor with the socket methods ``Socket`` uses, over
-    ``os.read``/``os.write`` (libuv treats both as one 'pipe' stream type).
-
-    It passes for a Unix socket (``family``), so nothing TCP-only touches it.
-    A pipe has no half-close: ``shutdown`` does nothing, and the reader sees
-    end-of-file when the socket closes (as for a write-only end, once ``end()``
-    has flushed).
-    """
-
-    __slots__ = ("_fd",)
-    # getattr: Windows may lack AF_UNIX, and this line runs at import.
-    family = getattr(_stdsocket, "AF_UNIX", None)
-    type = _stdsocket.SOCK_STREAM
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-
-    def fileno(self) -> int:
-        return self._fd
-
-    def setblocking(self, flag: bool) -> None:
-        os.set_blocking(self._fd, flag)
-
-    def recv(self, size: int) -> bytes:
-        return os.read(self._fd, size)
-
-    def recv_into(self, buffer: memoryview) -> int:
-        return os.readv(self._fd, [buffer])
-
-    def send(self, data: bytes | memoryview) -> int:
-        return os.write(self._fd, data)
-
-    def sendmsg(self, buffers: list[memoryview]) -> int:
-        return os.writev(self._fd, buffers)
-
-    def shutdown(self, how: int) -> None:
-        pass
-
-    def close(self) -> None:
-        fd, self._fd = self._fd, -1
-        if fd != -1:
-            os.close(fd)
-
-    def detach(self) -> int:
-        fd, self._fd = self._fd, -1
-        return fd
-
-
 class _ReadMode:
     """Paused-mode reading, made on first use of ``'readable'``, ``read()`` or
     ``unshift()`` (Node's readableListening, needReadable, emittedReadable)."""
@@ -2399,6 +2530,8 @@ class _SocketIterator:
             data: bytes | str
             if sock._rbuf:
                 data = sock._take_buffered()
+                if sock._poller is None:
+                    sock._wake_flow()  # the dispatcher reads on, under the high-water mark
             elif sock._eof or sock._destroyed or sock._read_done:
                 if sock._decoder is not None and sock._eof and not sock._destroyed:
                     rest = sock._decoder.decode(b"", final=True)
@@ -2420,6 +2553,14 @@ class _SocketIterator:
                 raise StopAsyncIteration
             elif not sock._open:
                 # Not connected yet: the dispatcher wakes us once it is.
+                sock._wake_flow()
+                event = sock._iter_wakeup
+                if event is None:
+                    event = sock._iter_wakeup = Wakeup()
+                await event.wait()
+                continue
+            elif sock._poller is None:
+                # Over a stream the dispatcher reads for us, into the buffer.
                 sock._wake_flow()
                 event = sock._iter_wakeup
                 if event is None:

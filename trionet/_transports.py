@@ -1,0 +1,338 @@
+"""Handles: what a ``Socket`` reads from and writes to (Node's ``socket._handle``).
+
+A ``Socket`` (``_socket.py``) is Node's stream semantics written once, over a
+*handle* that moves bytes, as Node's ``net.Socket`` is over ``this._handle``
+(a native TCPWrap or PipeWrap, or a ``JSStreamSocket`` around any JS stream).
+The handle's interface is the socket API Python already has: ``recv``,
+``recv_into``, ``send``, ``sendmsg``, ``shutdown``, ``close``, ``fileno``,
+``family``, ``getsockname``, ``getpeername``, ``setsockopt``. Three kinds:
+
+* a plain non-blocking ``socket.socket`` (TCP, Unix): the **descriptor fast
+  path**. The loop's edge-triggered poller (``_poller.py``) tells the socket
+  when to read and write, and parks idle sockets without a task. Linux only
+  (epoll); chosen automatically, and switched off with ``TRIONET_FAST_PATH=0``
+  or ``open_loop(fast_path=False)``.
+* ``PipeHandle``: a pipe or FIFO descriptor (``Socket(fd=...)``), the same
+  path over ``os.read``/``os.write``.
+* ``StreamHandle``: any ``trio.abc.Stream`` (a ``trio.SocketStream``, a
+  ``trio.SSLStream``, a ``trio.testing`` memory stream, one a user built): the
+  **stream transport**, the shape the project was commissioned with. The
+  socket's own task (its dispatcher, ``Socket._serve``) receives from the
+  stream inside a cancel scope that ``destroy()`` cancels, and a writer task
+  sends. It is the path on every platform trio runs on, and the one taken for
+  every socket when the fast path is off.
+
+A ``StreamHandle`` answers the socket API from what its tasks did: ``recv``
+returns the chunk the dispatcher's last ``receive()`` got (``BlockingIOError``
+when there is none: the socket waits by calling ``receive()`` again), ``send``
+hands the kernel what it takes at once only where the handle owns the socket
+under the stream (the sockets trionet connects or accepts itself, with the
+fast path off), and otherwise takes nothing, so ``write()`` queues and the
+writer task calls ``send_all``. Its ``fileno()`` is the descriptor under the
+stream, ``-2`` for a stream without one, ``-1`` once closed (as a closed
+``socket.socket``).
+
+The handles never emit events: event order, backpressure and error mapping are
+the socket's, written once for every handle.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import os
+import socket as _stdsocket
+import ssl
+from collections.abc import Sequence
+from typing import Any
+
+import trio
+from trio.lowlevel import enable_ki_protection
+
+__all__ = ["NO_DESCRIPTOR", "PipeHandle", "StreamHandle", "socket_under", "wrap_socket"]
+
+#: ``StreamHandle.fileno()`` of an open stream with no descriptor under it.
+NO_DESCRIPTOR = -2
+
+#: Receive size of the dispatcher's ``receive_some`` (trio's default, and libuv's
+#: 64 KiB read).
+RECEIVE_SIZE = 65536
+
+
+class PipeHandle:
+    """A pipe or FIFO descriptor with the socket methods ``Socket`` uses, over
+    ``os.read``/``os.write`` (libuv treats both as one 'pipe' stream type).
+
+    It passes for a Unix socket (``family``), so nothing TCP-only touches it.
+    A pipe has no half-close: ``shutdown`` does nothing, and the reader sees
+    end-of-file when the socket closes (as for a write-only end, once ``end()``
+    has flushed).
+    """
+
+    __slots__ = ("_fd",)
+    # getattr: Windows may lack AF_UNIX, and this line runs at import.
+    family = getattr(_stdsocket, "AF_UNIX", None)
+    type = _stdsocket.SOCK_STREAM
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def setblocking(self, flag: bool) -> None:
+        os.set_blocking(self._fd, flag)
+
+    def recv(self, size: int) -> bytes:
+        return os.read(self._fd, size)
+
+    def recv_into(self, buffer: memoryview) -> int:
+        return os.readv(self._fd, [buffer])
+
+    def send(self, data: bytes | memoryview) -> int:
+        return os.write(self._fd, data)
+
+    def sendmsg(self, buffers: list[memoryview]) -> int:
+        return os.writev(self._fd, buffers)
+
+    def shutdown(self, how: int) -> None:
+        pass
+
+    def close(self) -> None:
+        fd, self._fd = self._fd, -1
+        if fd != -1:
+            os.close(fd)
+
+    def detach(self) -> int:
+        fd, self._fd = self._fd, -1
+        return fd
+
+
+def socket_under(stream: object) -> Any:
+    """The trio socket under ``stream`` (through ``SSLStream``'s transport), or
+    None: where a stream has addresses and socket options."""
+    for _ in range(8):  # a stream over a stream over ...; never a cycle
+        if isinstance(stream, trio.SocketStream):
+            return stream.socket
+        stream = getattr(stream, "transport_stream", None)
+        if stream is None:
+            return None
+    return None
+
+
+def wrap_socket(sock: _stdsocket.socket, nursery: trio.Nursery) -> StreamHandle:
+    """A connected non-blocking stdlib socket as a ``trio.SocketStream`` handle,
+    with Node's socket defaults kept: trio's SocketStream turns Nagle off and
+    sets TCP_NOTSENT_LOWAT, Node does neither (``set_no_delay()`` does the first)."""
+    tcp = sock.family != getattr(_stdsocket, "AF_UNIX", None)
+    lowat = getattr(_stdsocket, "TCP_NOTSENT_LOWAT", None)
+    saved = None
+    if tcp and lowat is not None:
+        try:
+            saved = sock.getsockopt(_stdsocket.IPPROTO_TCP, lowat)
+        except OSError:
+            pass
+    stream = trio.SocketStream(trio.socket.from_stdlib_socket(sock))
+    if tcp:
+        try:
+            sock.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_NODELAY, 0)
+            if saved is not None and lowat is not None:
+                sock.setsockopt(_stdsocket.IPPROTO_TCP, lowat, saved)
+        except OSError:
+            pass  # the peer is gone already: the first read says so
+    return StreamHandle(stream, nursery, direct=sock)
+
+
+def _close_now(stream: object) -> bool:
+    """Close ``stream`` without a checkpoint where it can be (a socket under it,
+    a memory stream), as trio's ``aclose_forcefully`` would; False otherwise."""
+    if isinstance(stream, trio.SocketStream):
+        stream.socket.close()
+        return True
+    if isinstance(stream, trio.SSLStream):
+        # Forcefully, as Node's destroy(): no close_notify, the transport closes.
+        return _close_now(stream.transport_stream)
+    if isinstance(stream, trio.StapledStream):
+        return _close_now(stream.send_stream) & _close_now(stream.receive_stream)
+    close = getattr(stream, "close", None)
+    if callable(close):  # trio.testing memory streams, trio.lowlevel.FdStream
+        close()
+        return True
+    return False
+
+
+def _os_error(exc: BaseException, default: int) -> OSError:
+    """The OSError a broken stream stands for: its cause's, else ``default``'s."""
+    cause = exc.__cause__
+    if isinstance(cause, OSError) and not isinstance(cause, ssl.SSLError) and cause.errno:
+        return cause
+    message = os.strerror(default)
+    if cause is not None:
+        message = f"{message} ({cause})"
+    return OSError(default, message)
+
+
+class StreamHandle:
+    """Any ``trio.abc.Stream`` as a socket's handle (Node's ``JSStreamSocket``)."""
+
+    __slots__ = (
+        "_closed",
+        "_direct",
+        "_error",
+        "_nursery",
+        "_pending",
+        "_socket",
+        "family",
+        "receiving",
+        "scope",
+        "stream",
+        "type",
+    )
+
+    def __init__(
+        self,
+        stream: trio.abc.Stream,
+        nursery: trio.Nursery,
+        *,
+        direct: _stdsocket.socket | None = None,
+    ) -> None:
+        self.stream = stream
+        self._nursery = nursery
+        #: The stdlib socket under a SocketStream trionet made itself: ``send``
+        #: tries it at once (nothing else sends while the socket calls ``send``).
+        self._direct = direct
+        self._socket = socket_under(stream)
+        self.family = None if self._socket is None else self._socket.family
+        self.type = _stdsocket.SOCK_STREAM
+        self._pending: bytes | None = None  # received and not yet taken; b"" at EOF
+        self._error: OSError | None = None  # what the stream broke with
+        self.receiving = False
+        self._closed = False
+        #: The dispatcher's cancel scope: ``interrupt()`` cancels it while it waits
+        #: in ``receive()`` (never while it runs a listener).
+        self.scope: trio.CancelScope | None = None
+
+    # -- what the dispatcher and the writer await ------------------------------
+
+    async def receive(self, size: int = RECEIVE_SIZE) -> None:
+        """Wait for the next chunk; ``recv`` returns it. The stream breaking is
+        kept for ``recv`` to raise; ClosedResourceError means we closed it."""
+        self.receiving = True
+        try:
+            data = bytes(await self.stream.receive_some(size))
+        except trio.BrokenResourceError as exc:
+            self._error = _os_error(exc, _errno.ECONNRESET)
+            return
+        except trio.ClosedResourceError:
+            if self._closed:
+                raise
+            data = b""  # end() closed a stream that has no half-close: no more reads
+        finally:
+            self.receiving = False
+        self._pending = data
+
+    async def send_all(self, views: Sequence[memoryview]) -> int:
+        """Send ``views`` whole; how many bytes that was. OSError if the stream broke."""
+        data = views[0] if len(views) == 1 else b"".join(views)
+        try:
+            await self.stream.send_all(data)
+        except trio.BrokenResourceError as exc:
+            raise _os_error(exc, _errno.EPIPE) from None
+        return len(data)
+
+    def interrupt(self) -> None:
+        """``destroy()``: stop the dispatcher's wait on the stream (not a listener
+        it runs: that one finishes, as on the fast path)."""
+        scope = self.scope
+        if scope is not None and self.receiving:
+            scope.cancel()
+
+    # -- the socket API ---------------------------------------------------------
+
+    def fileno(self) -> int:
+        if self._closed:
+            return -1
+        return NO_DESCRIPTOR if self._socket is None else int(self._socket.fileno())
+
+    def recv(self, size: int) -> bytes:
+        """What ``receive()`` got (all of it: a stream chunk is at most its size)."""
+        data = self._pending
+        if data is None:
+            if self._error is not None:
+                raise self._error
+            raise BlockingIOError(_errno.EAGAIN, "nothing received yet")
+        if data:
+            self._pending = None
+        return data
+
+    def recv_into(self, buffer: memoryview) -> int:
+        data = self._pending
+        if data is None:
+            if self._error is not None:
+                raise self._error
+            raise BlockingIOError(_errno.EAGAIN, "nothing received yet")
+        n = min(len(buffer), len(data))
+        buffer[:n] = data[:n]
+        if data:
+            self._pending = bytes(data[n:]) or None
+        return n
+
+    def send(self, data: bytes | memoryview) -> int:
+        direct = self._direct
+        if direct is None or self._closed:
+            raise BlockingIOError(_errno.EAGAIN, "a stream sends from the writer task")
+        return direct.send(data)
+
+    def sendmsg(self, buffers: list[memoryview]) -> int:
+        direct = self._direct
+        if direct is None or self._closed:
+            raise BlockingIOError(_errno.EAGAIN, "a stream sends from the writer task")
+        return direct.sendmsg(buffers)
+
+    @enable_ki_protection
+    def shutdown(self, how: int) -> None:
+        """Half-close: ``send_eof()`` on a ``HalfCloseableStream``; any other
+        stream (``SSLStream``) closes gracefully instead, so the peer still sees
+        the end (and this side reads no more)."""
+        if not self._closed:
+            self._nursery.start_soon(self._send_eof)
+
+    async def _send_eof(self) -> None:
+        stream = self.stream
+        try:
+            if isinstance(stream, trio.abc.HalfCloseableStream):
+                await stream.send_eof()
+            else:
+                await stream.aclose()
+        except (trio.BrokenResourceError, trio.ClosedResourceError, OSError):
+            pass  # the peer is gone already; the read side reports it
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.scope is not None and self.receiving:
+            self.scope.cancel()
+        if not _close_now(self.stream):
+            try:
+                self._nursery.start_soon(trio.aclose_forcefully, self.stream)
+            except RuntimeError:
+                pass  # the loop has ended: nothing can run the close any more
+
+    def setsockopt(self, level: int, option: int, value: Any) -> None:
+        if self._socket is not None and not self._closed:
+            self._socket.setsockopt(level, option, value)
+
+    def getsockopt(self, level: int, option: int) -> int:
+        if self._socket is None or self._closed:
+            raise OSError(_errno.ENOTSOCK, os.strerror(_errno.ENOTSOCK))
+        return int(self._socket.getsockopt(level, option))
+
+    def getsockname(self) -> Any:
+        if self._socket is None or self._closed:
+            raise OSError(_errno.ENOTSOCK, os.strerror(_errno.ENOTSOCK))
+        return self._socket.getsockname()
+
+    def getpeername(self) -> Any:
+        if self._socket is None or self._closed:
+            raise OSError(_errno.ENOTSOCK, os.strerror(_errno.ENOTSOCK))
+        return self._socket.getpeername()
