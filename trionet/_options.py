@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
+import trio
 
 from . import _errors, _validate
 from ._addresses import is_ip
@@ -233,7 +234,7 @@ def normalize_listen(
 
 
 def _is_handle(value: object) -> bool:
-    if isinstance(value, _stdsocket.socket):
+    if isinstance(value, _stdsocket.socket | trio.abc.Listener):
         return True
     # A trionet Server or Socket (checked by attribute to avoid an import cycle).
     return hasattr(value, "_trionet_handle_fileno")

@@ -38,6 +38,7 @@ from ._addresses import dualstack_available, is_ip, sockaddr_to_address
 from ._handle import Handle
 from ._options import ListenOptions, high_water_marks, normalize_listen
 from ._socket import Socket
+from ._transports import ListenerHandle
 
 __all__ = ["Server", "create_server"]
 
@@ -161,7 +162,8 @@ class Server(Handle):
         if listener is not None:
             _validate.validate_function(listener, "connectionListener")
             self.on("connection", listener)
-        self._sock: _stdsocket.socket | None = None
+        #: The listening socket, or a ListenerHandle (a trio listener).
+        self._sock: Any = None
         self._unix_path: str | None = None
         self._unix_inode: tuple[int, int] | None = None
         self._connections: set[Socket] = set()
@@ -237,9 +239,12 @@ class Server(Handle):
         await self._serve(sock, started)
 
     @enable_ki_protection
-    def _bind(self, options: ListenOptions, resolved_host: str | None) -> _stdsocket.socket:
-        """Open, bind and listen synchronously; raise NetError (syscall 'listen')."""
-        if options.handle is not None or options.fd is not None:
+    def _bind(self, options: ListenOptions, resolved_host: str | None) -> Any:
+        """Open, bind and listen synchronously; raise NetError (syscall 'listen').
+        The listening socket, or a trio listener's ListenerHandle."""
+        if isinstance(options.handle, trio.abc.Listener):
+            self._sock = ListenerHandle(options.handle)
+        elif options.handle is not None or options.fd is not None:
             self._sock = self._adopt(options)
         elif options.path is not None:
             self._sock = self._bind_unix(options)
@@ -414,7 +419,10 @@ class Server(Handle):
             if self._sock is sock:
                 self._close_listening_socket()
 
-    async def _accept_loop(self, listening: _stdsocket.socket) -> None:
+    async def _accept_loop(self, listening: Any) -> None:
+        if isinstance(listening, ListenerHandle):
+            await self._accept_streams(listening)
+            return
         while True:
             try:
                 taken = self._accept(listening)
@@ -444,6 +452,54 @@ class Server(Handle):
                 self._handle_connection(taken)
             elif taken is not None:
                 self.emit("drop", *taken)
+
+    async def _accept_streams(self, listening: ListenerHandle) -> None:
+        """The accept loop over a trio listener: each stream is a connection."""
+        try:
+            while True:
+                try:
+                    stream = await listening.accept()
+                except (trio.ClosedResourceError, trio.BrokenResourceError):
+                    return
+                except OSError as exc:
+                    if exc.errno in _CAPACITY_ERRNOS:
+                        LOGGER.error(
+                            "accept returned %s (%s); sleeping %s s before trying again",
+                            _errno.errorcode[exc.errno],
+                            os.strerror(exc.errno),
+                            ACCEPT_BACKOFF_SECONDS,
+                        )
+                        await trio.sleep(ACCEPT_BACKOFF_SECONDS)
+                        continue
+                    self.emit("error", _errors.system_error(exc, "accept"))
+                    continue
+                connection = self._own_stream(stream)
+                if connection is not None:
+                    self._handle_connection(connection)
+                else:
+                    self.emit("drop")
+        finally:
+            listening.close()
+            if listening.family is None:  # no socket under it: close() did nothing
+                await trio.aclose_forcefully(listening.listener)
+
+    @enable_ki_protection
+    def _own_stream(self, stream: trio.abc.Stream) -> Socket | None:
+        """A stream accepted by a trio listener as a held Socket; None (and the
+        stream closed) over ``max_connections``."""
+        limit = self.max_connections
+        if limit and len(self._connections) >= limit:
+            self._spawn_close(stream)
+            return None
+        connection = Socket._accepted(stream, None, self)
+        self._connections.add(connection)
+        connection._started = True
+        connection._hold()
+        return connection
+
+    def _spawn_close(self, stream: trio.abc.Stream) -> None:
+        assert self._nursery is not None
+        self._nursery.start_soon(trio.aclose_forcefully, stream)
 
     @enable_ki_protection
     def _accept(self, listening: _stdsocket.socket) -> Socket | tuple[object, ...] | None:
@@ -537,8 +593,9 @@ class Server(Handle):
     def _close_listening_socket(self) -> None:
         sock = self._sock
         self._sock = None
-        if sock is not None:
+        if isinstance(sock, _stdsocket.socket):
             notify_closing(sock)
+        if sock is not None:
             sock.close()
         self._unlink_unix_path()
         if self._accept_scope is not None:
@@ -584,7 +641,9 @@ class Server(Handle):
         sock = self._sock
         if sock is None:
             return None
-        if sock.family == _stdsocket.AF_UNIX:
+        if sock.family is None:  # a trio listener with no socket under it
+            return {}
+        if sock.family == getattr(_stdsocket, "AF_UNIX", None):
             name = sock.getsockname()
             return name if isinstance(name, str) else name.decode()
         return sockaddr_to_address(sock.family, sock.getsockname())

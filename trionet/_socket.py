@@ -455,16 +455,27 @@ class Socket(Handle):
         return self
 
     @classmethod
-    def _accepted(cls, sock: _stdsocket.socket, peer: Any, server: Server) -> Socket:
+    def _accepted(
+        cls, sock: _stdsocket.socket | trio.abc.Stream, peer: Any, server: Server
+    ) -> Socket:
+        """A connection ``server`` accepted: a descriptor, or a stream from a trio
+        listener (``server.listen(listener)``)."""
         self = cls(allow_half_open=server._allow_half_open, high_water_mark=server._high_water_mark)
         self._nursery = server._nursery or self._nursery
-        self._sock = sock if self._poller is not None else wrap_socket(sock, self._nursery)
-        if sock.family == _stdsocket.AF_UNIX:
-            self._bulk_size = UNIX_BULK_READ_SIZE
+        if isinstance(sock, trio.abc.Stream):
+            # From a trio listener: its addresses come from the socket under it.
+            self._poller = None
+            handle = self._sock = StreamHandle(sock, self._nursery)
+            if handle.family == getattr(_stdsocket, "AF_UNIX", None):
+                self._bulk_size = UNIX_BULK_READ_SIZE
         else:
-            # accept() told us the peer: no getpeername() later, and it stays known
-            # after the connection is gone (Node caches it on first use).
-            self._peer = peer
+            self._sock = sock if self._poller is not None else wrap_socket(sock, self._nursery)
+            if sock.family == _stdsocket.AF_UNIX:
+                self._bulk_size = UNIX_BULK_READ_SIZE
+            else:
+                # accept() told us the peer: no getpeername() later, and it stays
+                # known after the connection is gone (Node caches it on first use).
+                self._peer = peer
         self._server = server
         if server._pause_on_connect:
             self._flowing = False

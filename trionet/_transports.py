@@ -48,7 +48,14 @@ from typing import Any
 import trio
 from trio.lowlevel import enable_ki_protection
 
-__all__ = ["NO_DESCRIPTOR", "PipeHandle", "StreamHandle", "socket_under", "wrap_socket"]
+__all__ = [
+    "NO_DESCRIPTOR",
+    "ListenerHandle",
+    "PipeHandle",
+    "StreamHandle",
+    "socket_under",
+    "wrap_socket",
+]
 
 #: ``StreamHandle.fileno()`` of an open stream with no descriptor under it.
 NO_DESCRIPTOR = -2
@@ -336,3 +343,53 @@ class StreamHandle:
         if self._socket is None or self._closed:
             raise OSError(_errno.ENOTSOCK, os.strerror(_errno.ENOTSOCK))
         return self._socket.getpeername()
+
+
+def _socket_under_listener(listener: object) -> Any:
+    """The trio socket a listener accepts on (through ``SSLListener``), or None."""
+    for _ in range(8):
+        if isinstance(listener, trio.SocketListener):
+            return listener.socket
+        listener = getattr(listener, "transport_listener", None)
+        if listener is None:
+            return None
+    return None
+
+
+class ListenerHandle:
+    """A ``trio.abc.Listener`` where a Server keeps its listening socket
+    (``server.listen(listener)``): a ``trio.SocketListener``, a
+    ``trio.SSLListener``, one a user built. Each stream it accepts becomes a
+    Socket over a ``StreamHandle``.
+
+    ``address()`` and ``fileno()`` reach the socket under it, if there is one;
+    ``close()`` closes that socket at once (the accept loop closes any other
+    listener with ``aclose()`` when it ends).
+    """
+
+    __slots__ = ("_closed", "_socket", "family", "listener")
+
+    def __init__(self, listener: trio.abc.Listener[trio.abc.Stream]) -> None:
+        self.listener = listener
+        self._socket = _socket_under_listener(listener)
+        self.family = None if self._socket is None else self._socket.family
+        self._closed = False
+
+    async def accept(self) -> trio.abc.Stream:
+        return await self.listener.accept()
+
+    def fileno(self) -> int:
+        if self._closed:
+            return -1
+        return NO_DESCRIPTOR if self._socket is None else int(self._socket.fileno())
+
+    def getsockname(self) -> Any:
+        if self._socket is None or self._closed:
+            raise OSError(_errno.ENOTSOCK, os.strerror(_errno.ENOTSOCK))
+        return self._socket.getsockname()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            if self._socket is not None:
+                self._socket.close()  # a waiting accept() gets ClosedResourceError
