@@ -1,4 +1,10 @@
-"""nox sessions: lint, typecheck, tests, conformance, docs (a bare ``nox``); bench, stress."""
+"""nox sessions: lint, typecheck, tests, conformance, docs (a bare ``nox``); bench, stress.
+
+``tests`` and ``conformance`` run twice: on the descriptor fast path, and with it
+switched off (``TRIONET_FAST_PATH=0``: every socket over a trio stream, the path
+trionet takes on platforms without epoll). ``nox -s "tests(transport='streams')"``
+runs one of them.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +19,17 @@ nox.options.sessions = ["lint", "typecheck", "tests", "conformance", "docs"]
 
 LINT_PATHS = ["trionet", "tests", "examples", "bench", "noxfile.py"]
 
+#: The two transports every test runs on: environment of the pytest run.
+TRANSPORTS = {"fast": {"TRIONET_FAST_PATH": "1"}, "streams": {"TRIONET_FAST_PATH": "0"}}
+
 
 @nox.session
-def tests(session: nox.Session) -> None:
+@nox.parametrize("transport", list(TRANSPORTS))
+def tests(session: nox.Session, transport: str) -> None:
     """The test suite on real loopback sockets (pytest + pytest-trio)."""
     session.install("-e", ".[test]")
     # tests/conformance runs in its own session (it needs node).
-    session.run("pytest", "--ignore=tests/conformance", *session.posargs)
+    session.run("pytest", "--ignore=tests/conformance", *session.posargs, env=TRANSPORTS[transport])
 
 
 @nox.session
@@ -45,14 +55,22 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
-def conformance(session: nox.Session) -> None:
+@nox.parametrize("transport", list(TRANSPORTS))
+def conformance(session: nox.Session, transport: str) -> None:
     """Every scenario in tests/conformance run under node and under trionet; traces compared."""
     if shutil.which("node") is None:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             session.error("node is required for the conformance suite on CI")
         session.skip("node is not installed")
     session.install("-e", ".[test]")
-    session.run("pytest", "tests/conformance", "-p", "no:cacheprovider", *session.posargs)
+    session.run(
+        "pytest",
+        "tests/conformance",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env=TRANSPORTS[transport],
+    )
 
 
 @nox.session
