@@ -184,7 +184,13 @@ class Server(Handle):
 
     def listen(self, *args: Any, **kwargs: Any) -> Server:
         """Start listening: ``(port, host, backlog, cb)``, ``(path, backlog, cb)``,
-        ``(handle, backlog, cb)`` or ``(options, cb)``; ``'listening'`` follows."""
+        ``(handle, backlog, cb)`` or ``(options, cb)``; ``'listening'`` follows.
+
+        A ``handle`` is a listening ``socket.socket``, a trionet Server or Socket,
+        a descriptor, or any ``trio.abc.Listener`` (a ``trio.SSLListener``, say):
+        each stream it accepts becomes a Socket over that stream, with every
+        event; ``address()`` is the socket's under the listener (``{}`` without
+        one). The server owns the listener from then on."""
         options, callback = normalize_listen(args, kwargs)
         self._loop.check_running()
         if self._sock is not None:

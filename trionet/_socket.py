@@ -82,6 +82,8 @@ WRITE_HIGH_WATER_MARK = 16 * 1024
 BULK_READ_SIZE = 262144
 UNIX_BULK_READ_SIZE = 65536
 PAUSED_READ_SIZE = 65536
+#: Read size over a stream (a StreamHandle's receive size: trio's default).
+STREAM_READ_SIZE = 65536
 #: Most buffers one sendmsg() takes (Linux's IOV_MAX is 1024).
 _IOV_MAX = 64
 #: Node's default readableHighWaterMark: how far a non-flowing socket reads ahead.
@@ -1025,6 +1027,7 @@ class Socket(Handle):
                     tail = self._decoder.decode(b"", final=True)
                     if tail:
                         self._append_buffered(tail)
+                        self._wake_iterators()
                         continue
                 if self._eof_readable_due():
                     if self._reading.scheduled:  # type: ignore[union-attr]
@@ -1294,8 +1297,8 @@ class Socket(Handle):
         data: bytes
         try:
             if self._poller is None:  # a StreamHandle: the chunk its receive() got
-                data = sock.recv(_MAX_READ_SIZE)
-                limit = _MAX_READ_SIZE
+                limit = STREAM_READ_SIZE
+                data = sock.recv(limit)
             elif self._bulk:
                 # Reading ahead for nobody (paused) takes no more than the shared
                 # buffer's 64 KiB, as libuv, so a paused socket holds at most the

@@ -46,8 +46,9 @@ function fmtError(e) {
 }
 
 // grouped(): lines are buffered per tag (the label's first word) and printed
-// at exit, tag by tag, so that only the order of events *within* one
-// emitter is compared, not the (racy) interleaving of two sockets.
+// at exit, tag by tag in sorted order, so that only the order of events
+// *within* one emitter is compared, not the (racy) interleaving of two sockets
+// (nor which of them logged first).
 let groups = null;
 
 function grouped() {
@@ -113,7 +114,7 @@ function freePort() {
 
 process.on('exit', () => {
   if (groups !== null) {
-    for (const lines of groups.values()) for (const line of lines) console.log(line);
+    for (const tag of [...groups.keys()].sort()) for (const line of groups.get(tag)) console.log(line);
     groups = null;
   }
   log('exit');

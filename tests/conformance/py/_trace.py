@@ -86,8 +86,9 @@ def fmt_error(e: BaseException) -> str:
 
 
 # grouped(): lines are buffered per tag (the label's first word) and printed at
-# exit, tag by tag, so that only the order of events *within* one emitter is
-# compared, not the (racy) interleaving of two sockets.
+# exit, tag by tag in sorted order, so that only the order of events *within*
+# one emitter is compared, not the (racy) interleaving of two sockets (nor which
+# of them logged first).
 _groups: dict[str, list[str]] | None = None
 
 
@@ -107,8 +108,8 @@ def log(label: str, *values: Any) -> None:
 def _flush_groups() -> None:
     global _groups
     if _groups is not None:
-        for lines in _groups.values():
-            for line in lines:
+        for tag in sorted(_groups):
+            for line in _groups[tag]:
                 print(line)
         _groups = None
 
