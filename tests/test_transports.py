@@ -507,12 +507,6 @@ async def test_tls_peer_close_notify_is_answered_with_ours(certs: Certs) -> None
     assert events.args("close") == [(False,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="trionet bug: after end() on an SSLStream, the peer's answering "
-    "close_notify, read before the transport has closed, is a BrokenResourceError "
-    "(SSLZeroReturnError) that StreamHandle reports as a read ECONNRESET",
-)
 async def test_tls_peer_answering_our_close_notify_is_no_error(certs: Certs) -> None:
     with trio.fail_after(TIMEOUT):
         async with trionet.open_loop():

@@ -239,8 +239,12 @@ class StreamHandle:
         try:
             data = bytes(await self.stream.receive_some(size))
         except trio.BrokenResourceError as exc:
-            self._error = _os_error(exc, _errno.ECONNRESET)
-            return
+            if not isinstance(exc.__cause__, ssl.SSLZeroReturnError | ssl.SSLEOFError):
+                self._error = _os_error(exc, _errno.ECONNRESET)
+                return
+            # The peer's TLS close_notify (also in answer to ours), or a TLS peer
+            # closing without one: an end of input, as Node's TLS sockets take both.
+            data = b""
         except trio.ClosedResourceError:
             if self._closed:
                 raise
