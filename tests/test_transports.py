@@ -197,29 +197,22 @@ def sha256(data: bytes) -> str:
 # otherwise the client ends it. It exits once its stdin ends (the test closes it
 # after the trionet side has closed).
 #
-# The shutdown when the trionet client ends: trio's SSLStream.aclose() (what end()
-# does on a stream without half-close) sends close_notify and closes the TCP
-# connection right after, without waiting for the peer's close_notify. Node with
-# its default allowHalfOpen false answers at once with its own close_notify (and
-# its FIN), and that answer can reach trionet in the instant before the
-# transport is closed: trionet then reports it as a read ECONNRESET (seen here
-# about once in fifteen runs; test_tls_peer_answering_our_close_notify_is_no_error
-# is the same, made certain, an xfail). So this server allows half-open and says
-# nothing at its 'end': the echo was complete before the client ended, TLS over
-# trio has no half-close, and the socket is destroyed only once the test has seen
-# trionet's 'close' (its transport closed) and closes node's stdin.
-#
+# The shutdown: the server runs with Node's defaults (allowHalfOpen false). When
+# the trionet client ends, trio's SSLStream.aclose() (what end() does on a stream
+# without half-close) sends close_notify and closes the TCP connection; Node
+# answers at once with its own close_notify and FIN, which may reach trionet
+# before its transport has closed: that answer is an end, not an error
+# (test_tls_peer_answering_our_close_notify_is_no_error makes it certain).
 # When node ends first, its close_notify ends trionet's input, and trionet (no
-# allow_half_open) ends in answer, at present without a close_notify of its own
-# (test_tls_peer_close_notify_is_answered_with_ours, an xfail); node accepts a
-# bare TCP end there, so this exchange still completes cleanly.
+# allow_half_open) ends in answer with a close_notify of its own
+# (test_tls_peer_close_notify_is_answered_with_ours).
 NODE_TLS_ECHO_SERVER = r"""
 const tls = require('tls');
 const fs = require('fs');
 const [keyFile, certFile, mode, total] = process.argv.slice(1);
 let connection = null;
 const server = tls.createServer(
-  {key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile), allowHalfOpen: true},
+  {key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile)},
   (socket) => {
     connection = socket;
     let received = 0;
@@ -479,12 +472,6 @@ async def test_tls_over_memory_destroy_closes_without_close_notify(certs: Certs)
     assert events.args("close") == [(False,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="trionet bug: after the peer's close_notify (its 'end'), the socket's "
-    "end() closes the SSLStream forcefully, without close_notify: _shutdown_write "
-    "skips shutdown() once EOF was read, and close() then closes the transport",
-)
 async def test_tls_peer_close_notify_is_answered_with_ours(certs: Certs) -> None:
     with trio.fail_after(TIMEOUT):
         async with trionet.open_loop():

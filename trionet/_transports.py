@@ -65,6 +65,10 @@ __all__ = [
 #: ``StreamHandle.fileno()`` of an open stream with no descriptor under it.
 NO_DESCRIPTOR = -2
 
+#: How long closing a stream without half-close gracefully (TLS close_notify) may
+#: take before it is closed at once.
+GRACEFUL_CLOSE_SECONDS = 5.0
+
 #: Receive size of the dispatcher's ``receive_some`` (trio's default, and libuv's
 #: 64 KiB read).
 RECEIVE_SIZE = 65536
@@ -188,7 +192,9 @@ class StreamHandle:
 
     __slots__ = (
         "_closed",
+        "_closing",
         "_direct",
+        "_eof_received",
         "_error",
         "_nursery",
         "_pending",
@@ -219,6 +225,12 @@ class StreamHandle:
         self._error: OSError | None = None  # what the stream broke with
         self.receiving = False
         self._closed = False
+        #: ``shutdown()`` on a stream without half-close: its ``aclose()`` is under
+        #: way, and closes the stream gracefully (TLS: close_notify).
+        self._closing = False
+        #: The stream's input ended cleanly (EOF, a TLS close_notify): a stream
+        #: without half-close is closed gracefully too, answering in kind.
+        self._eof_received = False
         #: The dispatcher's cancel scope: ``interrupt()`` cancels it while it waits
         #: in ``receive()`` (never while it runs a listener).
         self.scope: trio.CancelScope | None = None
@@ -251,6 +263,8 @@ class StreamHandle:
             data = b""  # end() closed a stream that has no half-close: no more reads
         finally:
             self.receiving = False
+        if not data:
+            self._eof_received = True
         self._pending = data
 
     async def send_all(self, views: Sequence[memoryview]) -> int:
@@ -321,6 +335,8 @@ class StreamHandle:
         stream (``SSLStream``) closes gracefully instead, so the peer still sees
         the end (and this side reads no more)."""
         if not self._closed:
+            if not isinstance(self.stream, trio.abc.HalfCloseableStream):
+                self._closing = True
             self._nursery.start_soon(self._send_eof)
 
     async def _send_eof(self) -> None:
@@ -333,12 +349,29 @@ class StreamHandle:
         except (trio.BrokenResourceError, trio.ClosedResourceError, OSError):
             pass  # the peer is gone already; the read side reports it
 
+    async def _aclose_gracefully(self) -> None:
+        # Bounded: a peer that reads nothing could hold the close_notify back.
+        with trio.move_on_after(GRACEFUL_CLOSE_SECONDS) as waited:
+            await self.stream.aclose()
+        if waited.cancelled_caught:  # (a cancelled aclose() still closes: make sure)
+            await trio.aclose_forcefully(self.stream)
+
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
         if self.scope is not None and self.receiving:
             self.scope.cancel()
+        if not isinstance(self.stream, trio.abc.HalfCloseableStream):
+            if self._closing:
+                return  # shutdown()'s aclose() closes it, gracefully
+            if self._eof_received:
+                # The peer ended cleanly (TLS close_notify): answer in kind.
+                try:
+                    self._nursery.start_soon(self._aclose_gracefully)
+                    return
+                except RuntimeError:
+                    pass  # the loop has ended: close it at once below
         if not _close_now(self.stream):
             try:
                 self._nursery.start_soon(trio.aclose_forcefully, self.stream)
