@@ -42,6 +42,43 @@ Readable state, as Node's: a socket reads ahead into a buffer of up to
 ``'data'``) once a ``'data'`` listener is added or ``resume()``/``pipe()`` is
 called, unless ``pause()`` was called first. ``'end'`` is emitted only once
 everything read has been consumed.
+
+Where things live
+-----------------
+
+One module per concept, as Node splits ``net.Socket`` between ``lib/net.js``
+and its stream modules. ``Socket`` is the facade that puts them together:
+
+* ``_socket.py`` (this module): ``class Socket(Readable, Writable, Connector,
+  Handle)`` with the one ``__slots__`` tuple (all of a socket's state, whichever
+  side uses it); construction (``Socket()``, ``from_stream``, ``_accepted``);
+  the socket's task and lifecycle (``_start``, ``_run``, ``_serve``,
+  ``_dispatch``, ``_close``, ``_abandon``, ``_fail``, ``_interrupt``); reading
+  from the kernel (``_read_chunk``, ``_dispatch_on_read``); parking (``_park``,
+  ``_unpark``, ``_poll_readable``); liveness (``_update_alive``); ``connect()``
+  and a reconnect's reset; destroying and the close order (``destroy``,
+  ``_emit_error_and_close``, ``reset_and_destroy``); timeouts, socket options,
+  addresses, ``pipe()``/``unpipe()``; ``create_connection``.
+* ``_readable.py``: the readable side (``Readable``, Node's
+  ``internal/streams/readable.js``): flowing or paused, the read-ahead buffer,
+  ``read()``/``unshift()``/``'readable'``, the encoding, ``'data'`` and
+  ``'end'``; the read sizes and ``READ_HIGH_WATER_MARK``.
+* ``_writable.py``: the writable side (``Writable``, Node's
+  ``internal/streams/writable.js``): ``write()`` and its queue, the writer task,
+  ``cork()``/``uncork()``, ``end()``, ``'drain'``, ``'finish'``;
+  ``WRITE_HIGH_WATER_MARK``.
+* ``_connector.py``: connecting (``Connector``): a Unix path, or TCP with a
+  lookup and Happy Eyeballs, then ``'connect'`` and ``'ready'``.
+* ``_pipe.py``: one ``pipe()`` (``_Pipe``). ``_iterator.py``: ``async for``
+  (``_SocketIterator``).
+* Below them: ``_poller.py`` (readiness, parking), ``_transports.py`` (the
+  handles that are not a plain socket), ``_handle.py`` (the loop's hold on a
+  socket), ``_events.py`` (``EventEmitter``).
+
+The mixins have no slots of their own and do not import this module at run
+time; each declares, for mypy, the attributes it uses and the facade's methods it
+calls (under ``TYPE_CHECKING``), and its module docstring says what it relies on
+from the facade.
 """
 
 from __future__ import annotations
@@ -54,59 +91,42 @@ import stat
 import struct
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
 
 import trio
-from trio.lowlevel import checkpoint, enable_ki_protection, wait_writable
+from trio.lowlevel import checkpoint, enable_ki_protection
 
 from . import _errors, _validate
-from ._addresses import is_ip, sockaddr_to_address
-from ._encodings import Decoder, decoder_for, encode, normalize_encoding
+from ._addresses import sockaddr_to_address
+from ._connector import Connector, _LookupFailed
+from ._encodings import Decoder
 from ._handle import Handle
+from ._iterator import _SocketIterator
 from ._options import HIGH_WATER_MARK_KEYS, ConnectOptions, high_water_marks, normalize_connect
-from ._poller import Poller, Wakeup
+from ._pipe import _Pipe
+from ._poller import Wakeup
+from ._readable import (
+    BULK_READ_SIZE,
+    PAUSED_READ_SIZE,
+    READ_HIGH_WATER_MARK,
+    STREAM_READ_SIZE,
+    UNIX_BULK_READ_SIZE,
+    Readable,
+    _ReadMode,
+)
 from ._transports import PipeHandle, StreamHandle, wrap_socket
+from ._writable import WRITE_HIGH_WATER_MARK, Writable
 
 if TYPE_CHECKING:
     from ._server import Server
 
 __all__ = ["Socket", "connect", "create_connection"]
 
-#: Node's default writableHighWaterMark for sockets (16 KiB until Node 22).
-WRITE_HIGH_WATER_MARK = 16 * 1024
-#: Read size once a read has filled the shared buffer (bulk transfer). Loopback
-#: TCP gains from big reads; a Unix socket's peer takes at most its send buffer
-#: (~208 KiB) per send, and big reads there mean partial echoes and queueing:
-#: measured with bench/ and shared/bench/compare.py, stream-1x64KiB.
-BULK_READ_SIZE = 262144
-UNIX_BULK_READ_SIZE = 65536
-PAUSED_READ_SIZE = 65536
-#: Read size over a stream (a StreamHandle's receive size: trio's default).
-STREAM_READ_SIZE = 65536
-#: Most buffers one sendmsg() takes (Linux's IOV_MAX is 1024).
-_IOV_MAX = 64
-#: Node's default readableHighWaterMark: how far a non-flowing socket reads ahead.
-READ_HIGH_WATER_MARK = 16 * 1024
-_MAX_READ_SIZE = 1 << 30  # read(size) above this is ERR_OUT_OF_RANGE, as in Node
+# The read sizes and READ_HIGH_WATER_MARK are the readable side's (_readable.py),
+# WRITE_HIGH_WATER_MARK the writable side's (_writable.py); imported above.
 
 #: struct linger {l_onoff = 1, l_linger = 0}: close() sends RST instead of FIN.
 _LINGER_ZERO = struct.pack("ii", 1, 0)
-
-
-def _writer_chunk(data: object, encoding: str | None, name: str = "chunk") -> bytes:
-    """The bytes a ``write()``/``end()`` argument stands for (Node's chunk checks)."""
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, str):
-        enc = "utf8" if encoding is None else normalize_encoding(encoding)
-        if enc is None:
-            raise _errors.unknown_encoding(encoding)
-        return encode(data, enc)
-    if isinstance(data, bytearray | memoryview):
-        return bytes(data)
-    raise _errors.invalid_arg_type(name, ["string", "Buffer", "TypedArray", "DataView"], data)
-
 
 #: Keys of ``Socket({...})``, as the keyword arguments (Node's new net.Socket options).
 _SOCKET_OPTION_KEYS = frozenset(
@@ -114,63 +134,10 @@ _SOCKET_OPTION_KEYS = frozenset(
 )
 
 
-def _interleave_families(addresses: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """First address's family first, then alternate families (RFC 8305 §4)."""
-    first = addresses[0][1]
-    same = [a for a in addresses if a[1] == first]
-    other = [a for a in addresses if a[1] != first]
-    out: list[tuple[str, int]] = []
-    for i in range(max(len(same), len(other))):
-        out.extend(group[i] for group in (same, other) if i < len(group))
-    return out
-
-
-def _races_families(options: ConnectOptions) -> bool:
-    """Whether connect() races the looked-up addresses (Node 20's autoSelectFamily
-    applies only to an unspecified family and no local address)."""
-    return (
-        options.auto_select_family
-        and options.family not in (4, 6)
-        and options.local_address is None
-    )
-
-
-@enable_ki_protection
-def _start_attempt(
-    nursery: trio.Nursery, attempt: Callable[..., Awaitable[object]], *args: object
-) -> None:
-    """Start one Happy Eyeballs attempt; atomic under Ctrl-C (see ``_loop``)."""
-    nursery.start_soon(attempt, *args)
-
-
-def _aggregate_error(errors: list[_errors.NetError]) -> _errors.NetError:
-    """Node's AggregateError for a failed Happy Eyeballs race: first error's code,
-    every error in ``.errors`` (the message lists them; Node's is empty)."""
-    first = errors[0]
-    error = _errors.NetError(
-        first.code,
-        "; ".join(str(e) for e in errors),
-        errno=first.errno,
-        syscall=first.syscall,
-        address=first.address,
-        port=first.port,
-    )
-    error.errors = list(errors)  # type: ignore[attr-defined]
-    return error
-
-
-class _LookupFailed(Exception):
-    """A lookup failed with ``error`` (a user's lookup may raise anything): the
-    socket's error, carried out of the connect phase."""
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(error)
-        self.error = error
-
-
-class Socket(Handle):
+class Socket(Readable, Writable, Connector, Handle):
     """A TCP or IPC (Unix socket) stream, with Node's ``net.Socket`` API."""
 
+    # Every attribute of a socket, whichever side uses it: the mixins have none.
     __slots__ = (
         "_adopted",
         "_allow_half_open",
@@ -680,7 +647,7 @@ class Socket(Handle):
         # connection's task), and keep the loop alive until they finish.
         self._loop.spawn_awaitable(awaitable, self._nursery)
 
-    # == connecting ================================================================
+    # == connecting (the connect itself: Connector, in _connector.py) ==================
 
     def connect(self, *args: Any, **kwargs: Any) -> Socket:
         """Open the connection: ``(options, cb)``, ``(path, cb)`` or ``(port, host, cb)``."""
@@ -761,241 +728,6 @@ class Socket(Handle):
             local_port=local.get("port"),
         )
 
-    async def _connect(self, options: ConnectOptions) -> None:
-        if options.path is not None:
-            await self._connect_unix(options.path)
-        else:
-            await self._connect_tcp(options)
-        if self._destroyed:  # while the kernel connected without a checkpoint
-            return
-        if self._poller is None:
-            self._sock = wrap_socket(self._sock, self._nursery)
-        self._connecting = False
-        if options.no_delay or self._no_delay_later:
-            self.set_no_delay(True)
-        if options.keep_alive:
-            self.set_keep_alive(True, options.keep_alive_initial_delay)
-        elif self._keep_alive_later is not None:
-            self.set_keep_alive(True, self._keep_alive_later)
-        self._touch()
-        await self._emit_awaiting("connect")
-        await self._emit_awaiting("ready")
-
-    async def _connect_unix(self, path: str) -> None:
-        sock = _stdsocket.socket(_stdsocket.AF_UNIX, _stdsocket.SOCK_STREAM)
-        sock.setblocking(False)
-        self._sock = sock
-        self._bulk_size = UNIX_BULK_READ_SIZE
-        # As Node: a pipe's attempt events have no port and no family.
-        self.emit("connectionAttempt", path, None, None)
-        while True:
-            try:
-                sock.connect(path)
-                return
-            except BlockingIOError:
-                # A full Unix backlog answers EAGAIN instead of queueing: retry.
-                await trio.sleep(0.005)
-            except OSError as exc:
-                if exc.errno is None:  # "AF_UNIX path too long" carries no errno
-                    exc = OSError(_errno.EINVAL, os.strerror(_errno.EINVAL))
-                error = _errors.system_error(exc, "connect", path)
-                self.emit("connectionAttemptFailed", path, None, None, error)
-                raise error from None
-
-    async def _connect_tcp(self, options: ConnectOptions) -> None:
-        host, port = options.host, options.port
-        assert port is not None
-        family = is_ip(host)
-        addresses = [(host, family)] if family else await self._lookup(options)
-        if len(addresses) == 1 or not _races_families(options):
-            self._sock = await self._attempt(addresses[0], port, options)
-            return
-        self._sock = await self._happy_eyeballs(addresses, port, options)
-
-    async def _attempt(
-        self, target: tuple[str, int], port: int, options: ConnectOptions
-    ) -> _stdsocket.socket:
-        """One connection attempt; the connected socket, or NetError."""
-        address, fam = target
-        af = _stdsocket.AF_INET6 if fam == 6 else _stdsocket.AF_INET
-        sock = _stdsocket.socket(af, _stdsocket.SOCK_STREAM)
-        try:
-            sock.setblocking(False)
-            if options.local_address is not None or options.local_port is not None:
-                try:
-                    sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEADDR, 1)
-                    sock.bind((options.local_address or "", options.local_port or 0))
-                except OSError as exc:
-                    raise _errors.system_error(
-                        exc, "bind", options.local_address, options.local_port
-                    ) from None
-            self.emit("connectionAttempt", address, port, fam)
-            try:
-                sock.connect((address, port))
-            except BlockingIOError:
-                await wait_writable(sock)
-                code = sock.getsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_ERROR)
-                if code:
-                    raise self._attempt_failed(
-                        _errors.system_error(code, "connect", address, port), target, port
-                    ) from None
-            except OSError as exc:
-                raise self._attempt_failed(
-                    _errors.system_error(exc, "connect", address, port), target, port
-                ) from None
-        except BaseException:
-            sock.close()
-            raise
-        self._peer = {"address": address, "family": "IPv6" if fam == 6 else "IPv4", "port": port}
-        return sock
-
-    def _attempt_failed(
-        self, error: _errors.NetError, target: tuple[str, int], port: int
-    ) -> _errors.NetError:
-        self.emit("connectionAttemptFailed", target[0], port, target[1], error)
-        return error
-
-    async def _happy_eyeballs(
-        self, addresses: list[tuple[str, int]], port: int, options: ConnectOptions
-    ) -> _stdsocket.socket:
-        """RFC 8305 racing, as Node 20's autoSelectFamily but trio-style.
-
-        Addresses are interleaved by family; a new attempt starts when the previous
-        one fails or after ``auto_select_family_attempt_timeout`` ms, and earlier
-        attempts are not aborted (a slow first address can still win, unlike
-        Node, nodejs/node#54359); the first success cancels the rest.
-        """
-        ordered = _interleave_families(addresses)
-        attempted = self._attempted_addresses = []
-        delay = options.auto_select_family_attempt_timeout / 1000
-        winner: list[_stdsocket.socket] = []
-        errors: list[_errors.NetError] = []
-
-        @enable_ki_protection
-        async def attempt(target: tuple[str, int], failed: trio.Event) -> None:
-            try:
-                sock = await self._attempt(target, port, options)
-            except _errors.NetError as exc:
-                errors.append(exc)
-                failed.set()
-                return
-            if winner:
-                sock.close()
-                return
-            winner.append(sock)
-            nursery.cancel_scope.cancel()
-
-        async with trio.open_nursery() as nursery:
-            for i, target in enumerate(ordered):
-                attempted.append(f"{target[0]}:{port}")  # Node: `${address}:${port}`
-                failed = trio.Event()
-                _start_attempt(nursery, attempt, target, failed)
-                with trio.move_on_after(delay) as waited:
-                    await failed.wait()
-                if waited.cancelled_caught and i + 1 < len(ordered) and not winner:
-                    # Node aborts the attempt here; trionet lets it race on.
-                    self.emit("connectionAttemptTimeout", target[0], port, target[1])
-        if winner:
-            return winner[0]
-        if len(errors) == 1:
-            raise errors[0]
-        raise _aggregate_error(errors)
-
-    async def _lookup(self, options: ConnectOptions) -> list[tuple[str, int]]:
-        """Resolve the host (or call the custom ``lookup``) as Node 20 does; emit
-        ``'lookup'`` for each address that will be tried, in order."""
-        host = options.host
-        family = options.family if options.family in (4, 6) else 0
-        hints = options.hints or 0
-        if family == 0 and hints == 0:
-            hints = getattr(_stdsocket, "AI_ADDRCONFIG", 0)
-        # Node races every address only for an unspecified family without a local
-        # address (lookupAndConnectMultiple); otherwise it takes the first one.
-        race = _races_families(options)
-        lookup_options: dict[str, Any] = {"family": family or None, "hints": hints}
-        if race:
-            lookup_options["all"] = True
-        if options.lookup is not None:
-            return await self._custom_lookup(options, lookup_options, race)
-        try:
-            af = {4: _stdsocket.AF_INET, 6: _stdsocket.AF_INET6}.get(family, 0)
-            infos = await trio.socket.getaddrinfo(
-                host, options.port, af, _stdsocket.SOCK_STREAM, 0, hints
-            )
-        except (_stdsocket.gaierror, UnicodeError) as exc:
-            # A name the IDNA codec refuses cannot exist: ENOTFOUND, as Node says.
-            code = exc if isinstance(exc, _stdsocket.gaierror) else _stdsocket.EAI_NONAME
-            raise self._lookup_failed(_errors.dns_error(code, "getaddrinfo", host), host) from None
-        found: list[tuple[str, int]] = []
-        for info in infos:
-            entry = (str(info[4][0]), 6 if info[0] == _stdsocket.AF_INET6 else 4)
-            if entry not in found:
-                found.append(entry)
-        if not found:
-            raise self._lookup_failed(
-                _errors.dns_error(_stdsocket.EAI_NONAME, "getaddrinfo", host), host
-            )
-        if not race:
-            found = found[:1]
-        for address, address_family in found:
-            await self._emit_awaiting("lookup", None, address, address_family, host)
-        return found
-
-    def _lookup_failed(self, error: BaseException, host: str | None) -> _LookupFailed:
-        """A failed lookup is the socket's error: 'lookup' with it, then 'error'."""
-        self.emit("lookup", error, None, None, host)
-        return _LookupFailed(error)
-
-    async def _custom_lookup(
-        self, options: ConnectOptions, lookup_options: dict[str, Any], race: bool
-    ) -> list[tuple[str, int]]:
-        """Call ``lookup(host, options)`` with Node's options (``family``: 4, 6 or
-        None, ``hints``, ``all`` when racing): sync or async, returning ``(address, family)``
-        or a list of those (or of Node's ``{'address', 'family'}``).
-
-        Whatever it raises is the socket's error ('lookup' with it, 'error', 'close'),
-        as an error given to Node's lookup callback. Each answer is emitted as
-        'lookup' and then checked as Node checks it: an answer that is not an IP
-        address, or whose family is not 4 or 6, is skipped when racing others, and
-        otherwise fails the connect (ERR_INVALID_IP_ADDRESS, ERR_INVALID_ADDRESS_FAMILY).
-        """
-        assert options.lookup is not None
-        host = options.host
-        try:
-            result = options.lookup(host, lookup_options)
-            if inspect.isawaitable(result):
-                result = await result
-            entries = result if isinstance(result, list) else [result]
-            answers: list[tuple[object, object]] = []
-            for entry in entries:
-                if isinstance(entry, dict):
-                    answers.append((entry.get("address"), entry.get("family")))
-                else:
-                    address, family = entry
-                    answers.append((address, family))
-        except Exception as exc:
-            raise self._lookup_failed(exc, host) from None
-        if not answers:
-            raise self._lookup_failed(
-                _errors.dns_error(_stdsocket.EAI_NONAME, "getaddrinfo", host), host
-            )
-        if not race:
-            answers = answers[:1]
-        found: list[tuple[str, int]] = []
-        for address, family in answers:
-            family = {"IPv4": 4, "IPv6": 6}.get(family, family)  # type: ignore[call-overload]
-            await self._emit_awaiting("lookup", None, address, family, host)
-            if isinstance(address, str) and is_ip(address) and family in (4, 6):
-                entry = (address, 6 if family == 6 else 4)
-                if entry not in found:
-                    found.append(entry)
-        if not found:
-            address, family = answers[0]
-            if not (isinstance(address, str) and is_ip(address)):
-                raise _errors.invalid_ip_address(address)
-            raise _errors.invalid_address_family(family, host, options.port)
-        return found
-
     # == after open: start the writer, the timer, a pending end() ===================
 
     def _after_open(self) -> None:
@@ -1007,7 +739,7 @@ class Socket(Handle):
             self._start_timer()
         self._update_alive()
 
-    # == reading =====================================================================
+    # == reading from the kernel (what was read goes to Readable, _readable.py) ========
 
     async def _dispatch(self) -> bool:
         """Turn kernel bytes into the buffer or 'data' events until EOF (False),
@@ -1082,27 +814,6 @@ class Socket(Handle):
             if not self._short_read:
                 await checkpoint()
         return False
-
-    def _buffer(self, data: bytes) -> None:
-        """Keep what was read ahead: as text once an encoding is set (so that the
-        length and read(n) count characters, as in Node)."""
-        self._append_buffered(data if self._decoder is None else self._decoder.decode(data))
-        self._wake_iterators()
-        self._announce_buffered()
-        if self._rbuf_len >= self._read_hwm:
-            self._update_alive()  # stopped at the high-water mark
-
-    def _announce_buffered(self) -> None:
-        """Something was buffered: a 'readable' is due if a listener waits for one."""
-        mode = self._reading
-        if mode is not None and mode.listening and mode.need_readable:
-            self._schedule_readable(mode)
-
-    def _reads_ahead(self) -> bool:
-        """Whether a socket that does not flow reads into its buffer now: once a
-        consumer asked for data, up to the high-water mark (and whenever the buffer
-        is empty, so that a mark of 0 still reads), as Node's readable side."""
-        return self._read_wanted and (self._rbuf_len < self._read_hwm or not self._rbuf_len)
 
     def _update_alive(self) -> None:
         """Keep the loop going only while the socket is active, as libuv counts
@@ -1205,35 +916,6 @@ class Socket(Handle):
                 poller.call_again(fd, self)
         return True
 
-    def _deliver_now(self, data: bytes) -> Awaitable[object] | None:
-        """Emit 'data' synchronously; the rest of the emit if a listener returned
-        an awaitable (it must finish before the next listener and the next read)."""
-        if self._decoder is not None:
-            text = self._decoder.decode(data)
-            if not text:
-                return None
-            payload: bytes | str = text
-        else:
-            payload = data
-        listeners = self._events.get("data")
-        if listeners is None:
-            return None
-        for i, fn in enumerate(listeners):
-            r = fn(payload)
-            if r is not None and r is not True and r is not False and inspect.isawaitable(r):
-                return self._finish_emit(r, listeners[i + 1 :], payload)
-        return None
-
-    @staticmethod
-    async def _finish_emit(
-        first: Awaitable[object], rest: tuple[Callable[..., object], ...], payload: object
-    ) -> None:
-        await first
-        for fn in rest:
-            r = fn(payload)
-            if r is not None and r is not True and r is not False and inspect.isawaitable(r):
-                await r
-
     async def _dispatch_on_read(
         self, sock: Any, buffer: Any, callback: Callable[..., object]
     ) -> None:
@@ -1329,766 +1011,10 @@ class Socket(Handle):
             self._touch()
         return data
 
-    def _compact_head(self) -> None:
-        if self._rbuf_off:
-            assert self._rbuf is not None
-            self._rbuf[0] = self._rbuf[0][self._rbuf_off :]
-            self._rbuf_off = 0
-
-    def _take_buffered(self) -> bytes | str:
-        """The oldest chunk read ahead (the buffer goes once empty: it is big)."""
-        self._compact_head()
-        rbuf = self._rbuf
-        assert rbuf is not None
-        data = rbuf.popleft()
-        self._rbuf_len -= len(data)
-        if not rbuf:
-            self._rbuf = None
-        return data
-
-    async def _deliver(self, data: bytes | str) -> None:
-        if isinstance(data, str):  # buffered as text: already decoded
-            await self._emit_awaiting("data", data)
-        elif self._decoder is not None:
-            text = self._decoder.decode(data)
-            if text:
-                await self._emit_awaiting("data", text)
-        else:
-            await self._emit_awaiting("data", data)
-
-    async def _flush_buffered(self) -> None:
-        while self._rbuf and self._flowing and not self._iterators and not self._destroyed:
-            await self._deliver(self._take_buffered())
-
-    async def _wait_flowing(self) -> None:
-        event = self._flow_wakeup = Wakeup()
-        await event.wait()
-
-    def _wake_flow(self) -> None:
-        self._update_alive()
-        if self._parked:
-            # The flow may have changed (resume(), an iterator came or went, EOF
-            # seen by an iterator): let the poller look at the socket again.
-            sock, poller = self._sock, self._poller
-            assert sock is not None and poller is not None
-            poller.call_again(sock.fileno(), self)
-            return
-        event = self._flow_wakeup
-        if event is not None:
-            self._flow_wakeup = None
-            event.set()
-        elif (
-            self._poller is None
-            and self._rbuf
-            and self._flowing
-            and not self._iterators
-            and self._flusher is None
-            and self._sock is not None
-            and self._sock.receiving
-        ):
-            # Over a stream the dispatcher waits on the stream, not on the flow
-            # (the fast path's poller calls a parked socket again instead): a task
-            # of its own emits what was buffered, and the dispatcher waits for it.
-            self._flusher = Wakeup()
-            self._spawn_task(self._flush_while_receiving)
-
-    @enable_ki_protection
-    def _spawn_task(self, async_fn: Callable[[], Awaitable[object]]) -> None:
-        self._nursery.start_soon(async_fn)
-
-    async def _flush_while_receiving(self) -> None:
-        try:
-            await self._flush_buffered()
-        finally:
-            flusher, self._flusher = self._flusher, None
-            if flusher is not None:
-                flusher.set()
-
-    async def _emit_end(self) -> None:
-        self._read_done = True
-        if self._emitted_end or self._destroyed:
-            # A reset seen first by the writer can make the next read return 0:
-            # after an error there is no 'end', only 'error' and 'close' (as Node).
-            return
-        self._emitted_end = True
-        if self._decoder is not None:
-            rest = self._decoder.decode(b"", final=True)
-            if rest:
-                await self._emit_awaiting("data", rest)
-        self._wake_iterators()
-        if not self._allow_half_open:
-            self._ended_by_peer = True
-        await self._emit_awaiting("end")
-        self._update_alive()
-        if not self._allow_half_open and not self._ending:
-            self.end()
-
-    # == flowing / paused ============================================================
-
-    def _add(
-        self,
-        name: str,
-        listener: Callable[..., object],
-        stored: Callable[..., object],
-        prepend: bool,
-    ) -> None:
-        super()._add(name, listener, stored, prepend)
-        # Node: adding a 'data' listener starts the flow unless pause() was called.
-        if name == "data" and self._flowing is not False:
-            self.resume()
-        elif name == "readable":
-            # Node: a 'readable' listener takes over from 'data' (paused mode).
-            mode = self._read_mode()
-            if not mode.listening and not self._emitted_end:
-                if self._eof:
-                    mode.eof_emitted = True
-                mode.listening = mode.need_readable = True
-                self._flowing = False
-                if self._rbuf:
-                    self._schedule_readable(mode)
-                # ... and, as its read(0), starts reading.
-                self._read_wanted = True
-                self._wake_flow()
-
-    def _removed(self, name: str | None) -> None:
-        if (name == "readable" or name is None) and self._reading is not None:
-            self._loop.defer(self._update_readable_listening)
-
-    def _update_readable_listening(self) -> None:
-        """After 'readable' listeners went (Node's updateReadableListening)."""
-        mode = self._reading
-        assert mode is not None
-        mode.listening = self.listener_count("readable") > 0
-        if mode.listening:
-            return
-        if self.listener_count("data"):
-            self.resume()
-        elif self._flowing is False:
-            self._flowing = None
-
-    def pause(self) -> Socket:
-        """Stop emitting ``'data'``; what arrives stays in the kernel and our buffer
-        (read ahead up to the high-water mark if reading had started, as Node's)."""
-        self._flowing = False
-        self._update_alive()
-        return self
-
-    def resume(self) -> Socket:
-        """Start (or restart) emitting ``'data'`` (not while a ``'readable'`` listener
-        is attached: then ``read()`` emits it, as in Node)."""
-        mode = self._reading
-        self._flowing = mode is None or not mode.listening
-        self._read_wanted = True
-        self._wake_flow()
-        if self._flowing and self._rbuf and not self._open and not self._destroyed:
-            # Unshifted before the connection opened: Node flows it at once (no task
-            # of ours runs before 'connect').
-            self._loop.defer(self._flow_before_open)
-        return self
-
-    def _flow_before_open(self) -> None:
-        while self._rbuf and self._flowing and not self._open and not self._iterators:
-            self.emit("data", self._take_buffered())
-
-    # == paused-mode reading: 'readable', read(), unshift() ==========================
-
-    def _read_mode(self) -> _ReadMode:
-        mode = self._reading
-        if mode is None:
-            mode = self._reading = _ReadMode()
-        return mode
-
-    def _eof_readable_due(self) -> bool:
-        """Whether the 'readable' that announces EOF is still to be emitted."""
-        mode = self._reading
-        return mode is not None and mode.listening and not mode.eof_emitted
-
-    def _schedule_readable(self, mode: _ReadMode) -> None:
-        mode.need_readable = False
-        if not mode.scheduled:
-            mode.scheduled = True
-            self._loop.defer(self._emit_readable, mode)
-
-    def _emit_readable(self, mode: _ReadMode) -> None:
-        mode.scheduled = False
-        if not self._destroyed and not self._emitted_end and (self._rbuf or self._eof):
-            self.emit("readable")
-        mode.need_readable = not self._eof and self._rbuf_len <= self._read_hwm
-
-    def read(self, size: int | None = None) -> bytes | str | None:
-        """Take ``size`` bytes (characters once an encoding is set), or everything,
-        from what was read ahead; None while not enough is there (Node's
-        ``readable.read``). What it returns is also emitted as ``'data'``.
-
-        After the peer's FIN the rest comes out even if shorter than ``size``, and
-        ``'end'`` follows once all of it was taken. A ``size`` above the read-ahead
-        limit raises the limit (``readable_high_water_mark``), as in Node.
-        """
-        if size is not None:
-            if type(size) is not int:
-                raise _errors.invalid_arg_type("size", "number", size)
-            if size > _MAX_READ_SIZE:
-                raise _errors.out_of_range("size", "<= 1GiB", size)
-            if size > self._read_hwm:
-                self._read_hwm = 1 << (size - 1).bit_length()  # Node rounds up so
-        mode = self._read_mode()
-        self._read_wanted = True
-        available = self._rbuf_len
-        if size is None:
-            n = available
-        elif size <= 0:
-            n = 0
-        elif size > available:
-            n = available if self._eof else 0
-        else:
-            n = size
-        if n == 0:
-            if not self._eof:
-                mode.need_readable = True
-            self._wake_flow()  # at EOF 'end' comes; else reading ahead goes on
-            return None
-        data = self._take(n)
-        if not self._rbuf and not self._eof:
-            mode.need_readable = True
-        self._wake_flow()
-        self.emit("data", data)
-        return data
-
-    def _append_buffered(self, chunk: bytes | str) -> None:
-        """Add ``chunk`` (if not empty) at the end of what was read ahead."""
-        if chunk:
-            if self._rbuf is None:
-                self._rbuf = deque()
-            self._rbuf.append(chunk)
-            self._rbuf_len += len(chunk)
-
-    def _take(self, n: int) -> bytes | str:
-        """The first ``n`` bytes (or characters) read ahead: ``0 < n <= _rbuf_len``."""
-        rbuf = self._rbuf
-        assert rbuf is not None
-        parts = []
-        need = n
-        while need:
-            chunk = rbuf[0]
-            off = self._rbuf_off
-            if len(chunk) - off > need:
-                parts.append(chunk[off : off + need])
-                self._rbuf_off = off + need
-                break
-            rbuf.popleft()
-            self._rbuf_off = 0
-            part = chunk[off:] if off else chunk
-            parts.append(part)
-            need -= len(part)
-        self._rbuf_len -= n
-        if not rbuf:
-            self._rbuf = None
-        if len(parts) == 1:
-            return parts[0]
-        if isinstance(parts[0], str):
-            return "".join(parts)  # type: ignore[arg-type]
-        return b"".join(parts)  # type: ignore[arg-type]
-
-    def unshift(self, chunk: Any, encoding: str | None = None) -> bool:
-        """Put ``chunk`` back in front of what was read ahead (Node's
-        ``readable.unshift``): the next ``read()`` or ``'data'`` starts with it.
-
-        True while the read-ahead buffer is under its limit. After ``'end'`` the
-        socket is destroyed with ``ERR_STREAM_UNSHIFT_AFTER_END_EVENT``.
-        """
-        # As Node: with an encoding set, a string is re-encoded into it, and bytes
-        # join the decoded text as UTF-8 (Buffer's toString()).
-        data: bytes | str
-        if isinstance(chunk, str):
-            given = "utf8" if encoding is None else normalize_encoding(encoding)
-            if given is None:
-                raise _errors.unknown_encoding(encoding)
-            data = chunk if given == self._encoding else encode(chunk, given)
-            if isinstance(data, bytes) and self._encoding is not None:
-                data = decoder_for(self._encoding).decode(data, final=True)
-        elif isinstance(chunk, (bytes, bytearray, memoryview)):
-            data = bytes(chunk)
-            if self._decoder is not None:
-                data = data.decode("utf-8", "replace")
-        else:
-            raise _errors.invalid_arg_type(
-                "chunk", ["string", "an instance of Buffer or Uint8Array"], chunk
-            )
-        if self._emitted_end:
-            self.destroy(_errors.stream_unshift_after_end())
-            return False
-        if self._destroyed:
-            return False
-        if data:
-            self._read_wanted = True  # as Node's maybeReadMore: reading ahead starts
-            if self._flowing and not self._rbuf and not self._iterators and "data" in self._events:
-                # As Node's addChunk: a flowing stream with nothing buffered emits now.
-                self.emit("data", data)
-                return not self._eof
-            rbuf = self._rbuf
-            if rbuf is None:
-                rbuf = self._rbuf = deque()
-            self._compact_head()
-            rbuf.appendleft(data)
-            self._rbuf_len += len(data)
-            self._announce_buffered()
-            self._wake_flow()
-            self._wake_iterators()
-        return not self._eof and (self._rbuf_len < self._read_hwm or not self._rbuf)
-
-    @property
-    def readable_high_water_mark(self) -> int:
-        """How much is read ahead while nobody consumes it (16 KiB unless an option
-        set it; read(n) raises it)."""
-        return self._read_hwm
-
-    def is_paused(self) -> bool:
-        """Whether ``pause()`` was called and not undone (Node's ``isPaused()``)."""
-        return self._flowing is False
-
-    def set_encoding(self, encoding: str | None = None) -> Socket:
-        """Emit ``'data'`` as ``str`` decoded with a Node encoding name."""
-        enc = "utf8" if encoding is None else normalize_encoding(encoding)
-        if enc is None:
-            raise _errors.unknown_encoding(encoding)
-        decoder = self._decoder = decoder_for(enc)
-        self._encoding = enc
-        self._compact_head()
-        rbuf = self._rbuf
-        if rbuf:  # as Node: what was read ahead is decoded now
-            text = "".join(c if isinstance(c, str) else decoder.decode(c) for c in rbuf)
-            self._rbuf = None
-            self._rbuf_len = 0
-            self._append_buffered(text)
-        return self
-
-    # == async iteration =============================================================
+    # == async iteration (the iterator: _iterator.py) ==================================
 
     def __aiter__(self) -> AsyncIterator[bytes | str]:
         return _SocketIterator(self)
-
-    def _wake_iterators(self) -> None:
-        event = self._iter_wakeup
-        if event is not None:
-            self._iter_wakeup = None
-            event.set()
-
-    # == writing =====================================================================
-
-    def write(
-        self,
-        data: bytes | bytearray | memoryview | str,
-        encoding: str | Callable[..., object] | None = None,
-        callback: Callable[..., object] | None = None,
-    ) -> bool:
-        """Send data; False once the queue passes the high-water mark ('drain' follows)."""
-        if callable(encoding):
-            callback, encoding = encoding, None
-        if callback is not None:
-            _validate.validate_function(callback, "cb")
-        chunk = _writer_chunk(data, self._default_encoding if encoding is None else encoding)
-        if self._ending or self._destroyed:
-            if self._ended_by_peer and self._ending:
-                # Node's writeAfterFIN: the peer's FIN ended a socket that does not
-                # allow half-open, also once it has closed.
-                error: BaseException = _errors.epipe_ended_by_other_party()
-            elif self._ending and not self._destroyed:
-                error = _errors.stream_write_after_end()
-            else:
-                error = _errors.stream_destroyed("write")
-            if callback is not None:
-                self._loop.defer(callback, error)
-            # Destroyed now, as Node does: deferred, the socket could close on its
-            # own first (a FIN read meanwhile) and the 'error' would be lost.
-            self.destroy(error)
-            return False
-        return self._send_or_queue(chunk, callback)
-
-    def _send_or_queue(self, chunk: bytes, callback: Callable[..., object] | None) -> bool:
-        self.bytes_written += len(chunk)
-        sock = self._sock
-        if sock is not None and not self._wq and not self._corked and not self._connecting:
-            try:
-                sent = sock.send(chunk)
-            except BlockingIOError:
-                sent = 0
-            except OSError as exc:
-                # As Node: the failed write's callback gets the error, then the
-                # socket is destroyed with it.
-                error = self._write_error = _errors.system_error(exc, "write")
-                if callback is not None:
-                    self._loop.defer(callback, error)
-                self._loop.defer(self._fail, error)
-                return False
-            if self._timeout_ms:
-                self._touch()
-            if sent == len(chunk):
-                if callback is not None:
-                    self._loop.defer(callback, None)
-                return True
-            view = memoryview(chunk)[sent:]
-        else:
-            view = memoryview(chunk)
-        wq = self._wq
-        if wq is None:
-            wq = self._wq = deque()
-        if self._connecting and not wq and not self._connect_write:
-            # Node's pending write: it goes out on 'connect', or fails from a
-            # 'close' listener of its own, both added now.
-            self._connect_write = True
-            self.once("connect", self._write_on_connect)
-            self.once("close", self._fail_connect_write)
-        wq.append([view, callback])
-        self._wq_len += len(view)
-        if not self._writer_running and not self._corked:
-            self._start_writer()
-        if len(wq) == 1:
-            self._update_alive()  # a write in flight
-        if self._wq_len >= self._hwm:
-            self._need_drain = True
-            return False
-        return True
-
-    def _write_on_connect(self) -> None:
-        """The first write made while connecting goes out as 'connect' is emitted
-        (as Node's pending write): its callback runs before the 'connect'
-        listeners added after it, and the writes queued behind it go after 'ready'."""
-        self._connect_write = False
-        self.remove_listener("close", self._fail_connect_write)
-        wq, sock = self._wq, self._sock
-        if not wq or sock is None or self._corked or self._destroyed:
-            return
-        entry = wq[0]
-        view: memoryview = entry[0]
-        try:
-            sent = sock.send(view)
-        except BlockingIOError:
-            sent = 0
-        except OSError as exc:
-            self._fail(_errors.system_error(exc, "write"))
-            return
-        self._wq_len -= sent
-        if sent < len(view):
-            entry[0] = view[sent:]  # the writer sends the rest once open
-            return
-        wq.popleft()
-        if entry[1] is not None:
-            entry[1](None)
-        if not wq and self._need_drain:
-            self._need_drain = False
-            self.emit("drain")
-
-    @enable_ki_protection
-    def _start_writer(self) -> None:
-        if self._open and not self._writer_running and self._nursery is not None:
-            self._writer_running = True
-            self._nursery.start_soon(self._writer)
-
-    @enable_ki_protection
-    async def _writer(self) -> None:
-        """Drain the write queue into the kernel, then send FIN if end() was called.
-
-        Started only when ``write()`` could not hand everything to the kernel, so
-        it waits for writability first; several queued chunks go out in one
-        ``sendmsg`` (writev).
-        """
-        sock = self._sock
-        wq = self._wq
-        if not self._open or self._destroyed or sock is None or wq is None:
-            # The socket closed between write() starting us and our first step.
-            self._writer_running = False
-            return
-        with trio.CancelScope() as scope:
-            self._writer_scope = scope
-            try:
-                if self._poller is None:
-                    await self._send_over_stream(sock, wq)
-                else:
-                    await self._send_when_writable(self._poller, sock, wq)
-            except trio.ClosedResourceError:
-                return
-            finally:
-                if self._writer_scope is scope:
-                    self._writer_running = False
-                    self._writer_scope = None
-        if not scope.cancelled_caught and not wq and self._ending and not self._finished:
-            self._shutdown_write()
-
-    async def _send_when_writable(
-        self, poller: Poller, sock: _stdsocket.socket, wq: deque[list[Any]]
-    ) -> None:
-        """The writer on the fast path: wait for writability, then ``sendmsg`` from
-        the queue's head while the kernel takes it; 'drain' once it is empty."""
-        await poller.wait_writable(sock.fileno())
-        while wq and not self._corked:
-            try:
-                partial = self._send_queued(sock, wq, self._call_now)
-            except BlockingIOError:
-                await poller.wait_writable(sock.fileno())
-                continue
-            except OSError as exc:
-                if not self._destroyed:  # else the socket's error stands
-                    self._write_error = _errors.system_error(exc, "write")
-                    self._fail(self._write_error)
-                return
-            if partial:  # the kernel is full
-                await poller.wait_writable(sock.fileno())
-            if not wq:
-                self._update_alive()
-            if not wq and self._need_drain:
-                self._need_drain = False
-                await self._emit_awaiting("drain")
-
-    async def _send_over_stream(self, handle: StreamHandle, wq: deque[list[Any]]) -> None:
-        """The writer over a stream: ``send_all`` from the queue's head (several
-        chunks joined) until it is empty; 'drain' as on the fast path."""
-        while wq and not self._corked:
-            try:
-                sent = await handle.send_all([entry[0] for entry in islice(wq, _IOV_MAX)])
-            except OSError as exc:
-                if self._destroyed:  # the socket's error stands
-                    return
-                if exc.errno == _errno.ECONNRESET and handle.receiving:
-                    # Both directions wait and the peer resets: libuv handles the
-                    # read first, so the read reports it and the write in flight
-                    # ends with null (write_cb_peer_reset). A stream cannot tell
-                    # which call met it first; this is libuv's order.
-                    self._fail(_errors.system_error(exc, "read"))
-                    return
-                self._write_error = _errors.system_error(exc, "write")
-                self._fail(self._write_error)
-                return
-            self._sent(sent, wq, self._call_now)
-            if not wq:
-                self._update_alive()
-                if self._need_drain:
-                    self._need_drain = False
-                    await self._emit_awaiting("drain")
-
-    def _send_queued(
-        self,
-        sock: _stdsocket.socket,
-        wq: deque[list[Any]],
-        call: Callable[[Callable[..., object]], None],
-    ) -> bool:
-        """One send (``sendmsg`` for several chunks) from the queue's head; drops
-        what the kernel took whole, with ``call(callback)`` for each. True if it
-        took a chunk only in part (the kernel is full). Raises what the send does."""
-        if len(wq) == 1:
-            sent = sock.send(wq[0][0])
-        else:
-            sent = sock.sendmsg([entry[0] for entry in islice(wq, _IOV_MAX)])
-        return self._sent(sent, wq, call)
-
-    def _sent(
-        self, sent: int, wq: deque[list[Any]], call: Callable[[Callable[..., object]], None]
-    ) -> bool:
-        """``sent`` bytes of the queue's head went out: drop the chunks that went
-        whole, with ``call(callback)`` for each; True if one went only in part."""
-        self._wq_len -= sent
-        if self._timeout_ms:
-            self._touch()
-        while wq:  # empty chunks (a write(b"")) go with whatever precedes them
-            entry = wq[0]
-            view: memoryview = entry[0]
-            if sent < len(view):
-                if not sent:
-                    return False
-                entry[0] = view[sent:]
-                return True
-            sent -= len(view)
-            wq.popleft()
-            if entry[1] is not None:
-                call(entry[1])
-        return False
-
-    @staticmethod
-    def _call_now(callback: Callable[..., object]) -> None:
-        callback(None)
-
-    def _call_soon(self, callback: Callable[..., object]) -> None:
-        self._loop.defer(callback, None)
-
-    def _flush_corked(self) -> None:
-        """uncork() to zero: hand the queue to the kernel now, as Node's clearBuffer
-        writes it at once; the writer task takes only what the kernel left."""
-        sock, wq = self._sock, self._wq
-        if (
-            sock is not None
-            and wq
-            and not (self._connecting or self._destroyed or self._writer_running)
-        ):
-            try:
-                self._send_queued(sock, wq, self._call_soon)
-            except BlockingIOError:
-                pass
-            except OSError as exc:
-                self._write_error = _errors.system_error(exc, "write")
-                self._loop.defer(self._fail, self._write_error)
-                return
-            if not wq:
-                self._update_alive()
-                if self._need_drain:
-                    self._need_drain = False
-                    self._loop.defer(self.emit, "drain")
-                return
-        self._start_writer()
-
-    def _shutdown_write(self) -> None:
-        sock = self._sock
-        self._finished = True
-        # With the peer's FIN already read, the socket closes right after 'finish'
-        # and close() sends our FIN: skip the shutdown(2) call.
-        if sock is not None and not self._eof:
-            try:
-                sock.shutdown(_stdsocket.SHUT_WR)
-            except OSError:
-                pass  # the peer is gone already; the read side reports it
-        # Node emits 'finish' when the shutdown request completes, after the
-        # callbacks queued in this step (a write-after-end error, say): two hops.
-        self._loop.defer(self._loop.defer, self._emit_finish)
-
-    def _emit_finish(self) -> None:
-        if not self._destroyed:
-            self._finish_emitted = True
-            callbacks, self._on_finished = self._on_finished or [], None
-            for callback in callbacks:
-                callback(None)
-            self.emit("finish")
-        self._set_write_done()
-
-    def cork(self) -> None:
-        """Queue writes until ``uncork()``, to send them together."""
-        self._corked += 1
-        self._update_alive()
-
-    def uncork(self) -> None:
-        """Undo one ``cork()``; at zero, send what was queued."""
-        if self._corked:
-            self._corked -= 1
-            self._update_alive()
-            if not self._corked and self._wq:
-                self._flush_corked()
-            elif not self._corked and self._ending and not self._finished:
-                self._shutdown_write()
-
-    def end(
-        self,
-        data: bytes | bytearray | memoryview | str | Callable[..., object] | None = None,
-        encoding: str | Callable[..., object] | None = None,
-        callback: Callable[..., object] | None = None,
-    ) -> Socket:
-        """Half-close: send ``data`` if given, then FIN once everything queued is sent."""
-        if callable(data):
-            callback, data = data, None
-        elif callable(encoding):
-            callback, encoding = encoding, None
-        if callback is not None:
-            _validate.validate_function(callback, "cb")
-        if data is not None:
-            enc = encoding if isinstance(encoding, str) else self._default_encoding
-            chunk = _writer_chunk(data, enc)
-            if not self._ending and not self._destroyed:
-                self._send_or_queue(chunk, None)
-        if callback is not None:
-            if self._finish_emitted:
-                self._loop.defer(callback, _errors.stream_already_finished("end"))
-            elif self._destroyed:
-                self._loop.defer(callback, self._error or _errors.stream_destroyed("end"))
-            else:
-                # Node 20: end() callbacks run before the 'finish' listeners.
-                if self._on_finished is None:
-                    self._on_finished = []
-                self._on_finished.append(callback)
-        if self._ending or self._destroyed:
-            return self
-        self._ending = True
-        corked, self._corked = self._corked, 0
-        self._update_alive()
-        if self._open and not self._wq:
-            self._shutdown_write()
-        elif self._wq:
-            if corked:
-                self._flush_corked()  # as uncork(): the queue goes out at once
-                if self._open and not self._wq:
-                    self._shutdown_write()
-            else:
-                self._start_writer()
-        return self
-
-    @property
-    def buffer_size(self) -> int | None:
-        """Bytes accepted by ``write()`` and not yet handed to the kernel; None
-        without a connection (before ``connect()``, once destroyed), as Node's."""
-        if self._destroyed or (self._sock is None and not self._connecting):
-            return None
-        return self._wq_len
-
-    @property
-    def writable_length(self) -> int:
-        """Same as ``buffer_size`` (Node's ``writableLength``)."""
-        return self._wq_len
-
-    @property
-    def writable_high_water_mark(self) -> int:
-        """The queue size above which ``write()`` returns False."""
-        return self._hwm
-
-    @property
-    def writable_needs_drain(self) -> bool:
-        """True between a False ``write()`` and its ``'drain'``."""
-        return self._need_drain
-
-    @property
-    def readable_length(self) -> int:
-        """Bytes read from the kernel and not yet emitted (characters once an
-        encoding is set)."""
-        return self._rbuf_len
-
-    # == stream state, as Node's Duplex flags ========================================
-
-    @property
-    def readable(self) -> bool:
-        """Whether 'data' may still come: not destroyed, 'end' not emitted."""
-        return not self._destroyed and not self._emitted_end
-
-    @property
-    def writable(self) -> bool:
-        """Whether ``write()`` may be called: not destroyed, ``end()`` not called."""
-        return not self._destroyed and not self._ending
-
-    @property
-    def readable_ended(self) -> bool:
-        """Whether ``'end'`` has been emitted (Node's ``readableEnded``)."""
-        return self._emitted_end
-
-    @property
-    def readable_flowing(self) -> bool | None:
-        """None until a consumer appears, then True (flowing) or False (paused)."""
-        return self._flowing
-
-    @property
-    def writable_ended(self) -> bool:
-        """Whether ``end()`` has been called (Node's ``writableEnded``)."""
-        return self._ending
-
-    @property
-    def writable_finished(self) -> bool:
-        """Whether ``'finish'`` has been emitted (Node's ``writableFinished``)."""
-        return self._finish_emitted
-
-    @property
-    def writable_corked(self) -> int:
-        """How many ``uncork()`` calls it takes to uncork (Node's ``writableCorked``)."""
-        return self._corked
-
-    def set_default_encoding(self, encoding: str) -> Socket:
-        """The encoding of ``write(str)`` and ``end(str)`` without one (default utf8)."""
-        enc = normalize_encoding(encoding) if isinstance(encoding, str) else None
-        if enc is None:
-            raise _errors.unknown_encoding(encoding)
-        self._default_encoding = enc
-        return self
 
     # == destroying ==================================================================
 
@@ -2201,6 +1127,8 @@ class Socket(Handle):
         if sock is not None and sock.fileno() != -1 and sock.family != _stdsocket.AF_UNIX:
             sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_LINGER, _LINGER_ZERO)
         self.destroy()
+
+    # == socket state ==================================================================
 
     @property
     def auto_select_family_attempted_addresses(self) -> list[str] | None:
@@ -2428,7 +1356,7 @@ class Socket(Handle):
         sock = self._sock
         return -1 if sock is None else sock.fileno()
 
-    # == pipe ========================================================================
+    # == pipe (one pipe: _Pipe, in _pipe.py) ===========================================
 
     def pipe(self, destination: Any, end: bool | dict[str, Any] = True) -> Any:
         """Send everything read to ``destination`` (anything with ``write``/``end``/``on``),
@@ -2459,168 +1387,6 @@ class Socket(Handle):
     def __repr__(self) -> str:
         remote = self._peername() or None
         return f"<trionet.Socket {self.ready_state} local={self._local} remote={remote}>"
-
-
-class _ReadMode:
-    """Paused-mode reading, made on first use of ``'readable'``, ``read()`` or
-    ``unshift()`` (Node's readableListening, needReadable, emittedReadable)."""
-
-    __slots__ = ("eof_emitted", "listening", "need_readable", "scheduled")
-
-    def __init__(self) -> None:
-        self.listening = False  # a 'readable' listener is attached
-        self.need_readable = True  # the next bytes read ahead emit 'readable'
-        self.scheduled = False  # a 'readable' is queued
-        self.eof_emitted = False  # the 'readable' that announces EOF was emitted
-
-
-class _Pipe:
-    """One ``source.pipe(destination)``: the listeners it added, so unpipe() can go."""
-
-    __slots__ = ("destination", "end", "source")
-
-    def __init__(self, source: Socket, destination: Any, end: bool) -> None:
-        self.source = source
-        self.destination = destination
-        self.end = end
-
-    def on_data(self, chunk: Any) -> None:
-        if self.destination.write(chunk) is False:
-            self.source.pause()
-
-    def on_drain(self) -> None:
-        self.source.resume()
-
-    def on_end(self) -> None:
-        if self.end:
-            self.destination.end()
-
-    def on_dest_close(self, *_: object) -> None:
-        self.detach()
-
-    def on_dest_error(self, error: BaseException) -> None:
-        self.detach()
-        # Node re-throws the error when the destination has no other listener.
-        if hasattr(self.destination, "listener_count") and not self.destination.listener_count(
-            "error"
-        ):
-            raise error
-
-    def detach(self) -> None:
-        source, destination = self.source, self.destination
-        if self not in source._pipes:
-            return
-        source._pipes = tuple(p for p in source._pipes if p is not self)
-        source.remove_listener("data", self.on_data)
-        source.remove_listener("end", self.on_end)
-        if hasattr(destination, "remove_listener"):
-            destination.remove_listener("drain", self.on_drain)
-            destination.remove_listener("close", self.on_dest_close)
-            destination.remove_listener("error", self.on_dest_error)
-        if hasattr(destination, "emit"):
-            destination.emit("unpipe", source)
-        if not source._pipes and not source.listener_count("data"):
-            source.pause()
-
-
-class _SocketIterator:
-    """``async for chunk in socket``: chunks until the peer's FIN; errors raise."""
-
-    __slots__ = ("_attached", "_socket")
-
-    def __init__(self, socket: Socket) -> None:
-        self._socket = socket
-        self._attached = True
-        socket._iterators += 1
-        socket._read_wanted = True
-        socket._wake_flow()
-
-    def __aiter__(self) -> _SocketIterator:
-        return self
-
-    async def __anext__(self) -> bytes | str:
-        sock = self._socket
-        while True:
-            data: bytes | str
-            if sock._rbuf:
-                data = sock._take_buffered()
-                if sock._poller is None:
-                    sock._wake_flow()  # the dispatcher reads on, under the high-water mark
-            elif sock._eof or sock._destroyed or sock._read_done:
-                if sock._decoder is not None and sock._eof and not sock._destroyed:
-                    rest = sock._decoder.decode(b"", final=True)
-                    if rest:
-                        return rest
-                if sock._eof and not (sock._emitted_end or sock._destroyed) and sock._open:
-                    # As Node's iterator: the loop ends once 'end' has been emitted
-                    # (the dispatcher emits it, then wakes us).
-                    event = sock._iter_wakeup
-                    if event is None:
-                        event = sock._iter_wakeup = Wakeup()
-                    sock._wake_flow()
-                    await event.wait()
-                    continue
-                self._detach()
-                if sock._had_error and sock._error is not None:
-                    sock._iter_error = sock._error
-                    raise sock._error
-                raise StopAsyncIteration
-            elif not sock._open:
-                # Not connected yet: the dispatcher wakes us once it is.
-                sock._wake_flow()
-                event = sock._iter_wakeup
-                if event is None:
-                    event = sock._iter_wakeup = Wakeup()
-                await event.wait()
-                continue
-            elif sock._poller is None:
-                # Over a stream the dispatcher reads for us, into the buffer.
-                sock._wake_flow()
-                event = sock._iter_wakeup
-                if event is None:
-                    event = sock._iter_wakeup = Wakeup()
-                await event.wait()
-                continue
-            else:
-                await trio.lowlevel.checkpoint_if_cancelled()
-                if sock._short_read:
-                    assert sock._sock is not None
-                    try:
-                        await sock._poller.wait_readable(sock._sock.fileno())
-                    except trio.ClosedResourceError:
-                        continue  # destroyed meanwhile
-                read = sock._read_chunk()
-                if read is None or read is False:
-                    continue
-                if not read:  # EOF
-                    sock._wake_flow()  # the dispatcher emits 'end' and closes
-                    continue
-                data = read
-                if not sock._short_read:
-                    await trio.lowlevel.cancel_shielded_checkpoint()
-            if isinstance(data, str):  # buffered as text: already decoded
-                return data
-            if sock._decoder is not None:
-                text = sock._decoder.decode(data)
-                if not text:
-                    continue
-                return text
-            return data
-
-    def _detach(self) -> None:
-        if self._attached:
-            self._attached = False
-            sock = self._socket
-            sock._iterators -= 1
-            sock._wake_flow()
-
-    async def aclose(self) -> None:
-        self._detach()
-
-    def __del__(self) -> None:
-        # `break` out of `async for` drops the iterator without aclose(): give the
-        # reading back to the socket (it then flows or reads ahead as before).
-        self._detach()
 
 
 def create_connection(*args: Any, **kwargs: Any) -> Socket:
