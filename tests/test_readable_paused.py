@@ -4,7 +4,7 @@ The socket under test (the *subject*) is the server side of a real loopback
 connection; its peer is a raw non-blocking stdlib socket driven from the test's
 task, so the test decides when bytes and FIN reach the subject.
 ``trio.testing.wait_all_tasks_blocked()`` stands for "the poller has seen it and
-the subject is parked again" (as in ``test_parking_adversarial.py``).
+the subject is parked again" (as in ``test_poller_parking.py``).
 
 Where the behaviour is Node's, the same scenario runs in node 20 first
 (``node_trace``): the subject is the server side of a ``net`` connection, and a
