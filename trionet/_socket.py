@@ -790,9 +790,12 @@ class Socket(Readable, Writable, Connector, Handle):
                 if self._short_read:
                     await self._sock.receive()
                     self._short_read = False
-                    if self._flusher is not None:  # what was buffered goes first
-                        await self._flusher.wait()
-                    continue
+                    if self._flusher is not None or self._destroyed:
+                        if self._flusher is not None:  # what was buffered goes first
+                            await self._flusher.wait()
+                        continue
+                    # else read what came at once (nothing else changed meanwhile
+                    # that decides where it goes: delivered or buffered below)
             elif self._iterators:
                 # `async for` reads the kernel itself (no hand-off between tasks);
                 # tell a waiting iterator that the descriptor is free.
@@ -808,7 +811,15 @@ class Socket(Readable, Writable, Connector, Handle):
             if not data:
                 continue  # EOF: the loop emits 'end'
             if self._flowing and not self._iterators:
-                await self._deliver(data)
+                # As the poller's callback does: emit now, await only what an
+                # async listener left (counted: destroy() in it closes at once).
+                pending = self._deliver_now(data)
+                if pending is not None:
+                    self._in_listener += 1
+                    try:
+                        await pending
+                    finally:
+                        self._in_listener -= 1
             else:
                 self._buffer(data)
             if not self._short_read:
