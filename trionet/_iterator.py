@@ -74,16 +74,9 @@ class _SocketIterator:
                     sock._iter_error = sock._error
                     raise sock._error
                 raise StopAsyncIteration
-            elif not sock._open:
-                # Not connected yet: the dispatcher wakes us once it is.
-                sock._wake_flow()
-                event = sock._iter_wakeup
-                if event is None:
-                    event = sock._iter_wakeup = Wakeup()
-                await event.wait()
-                continue
-            elif sock._poller is None:
-                # Over a stream the dispatcher reads for us, into the buffer.
+            elif not sock._open or sock._poller is None:
+                # Not connected yet: the dispatcher wakes us once it is. Over a
+                # stream, the dispatcher reads for us, into the buffer.
                 sock._wake_flow()
                 event = sock._iter_wakeup
                 if event is None:

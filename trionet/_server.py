@@ -443,21 +443,26 @@ class Server(Handle):
                     continue
                 if exc.errno in (_errno.EBADF, _errno.EINVAL) and self._sock is not listening:
                     return
-                if exc.errno in _CAPACITY_ERRNOS:
-                    LOGGER.error(
-                        "accept returned %s (%s); sleeping %s s before trying again",
-                        _errno.errorcode[exc.errno],
-                        os.strerror(exc.errno),
-                        ACCEPT_BACKOFF_SECONDS,
-                    )
-                    await trio.sleep(ACCEPT_BACKOFF_SECONDS)
-                    continue
-                self.emit("error", _errors.system_error(exc, "accept"))
+                await self._accept_failed(exc)
                 continue
             if isinstance(taken, Socket):
                 self._handle_connection(taken)
             elif taken is not None:
                 self.emit("drop", *taken)
+
+    async def _accept_failed(self, exc: OSError) -> None:
+        """Out of descriptors or memory: log and back off; any other accept error
+        is emitted as 'error' (as Node), and the loop goes on."""
+        if exc.errno in _CAPACITY_ERRNOS:
+            LOGGER.error(
+                "accept returned %s (%s); sleeping %s s before trying again",
+                _errno.errorcode[exc.errno],
+                os.strerror(exc.errno),
+                ACCEPT_BACKOFF_SECONDS,
+            )
+            await trio.sleep(ACCEPT_BACKOFF_SECONDS)
+            return
+        self.emit("error", _errors.system_error(exc, "accept"))
 
     async def _accept_streams(self, listening: ListenerHandle) -> None:
         """The accept loop over a trio listener: each stream is a connection."""
@@ -468,16 +473,7 @@ class Server(Handle):
                 except (trio.ClosedResourceError, trio.BrokenResourceError):
                     return
                 except OSError as exc:
-                    if exc.errno in _CAPACITY_ERRNOS:
-                        LOGGER.error(
-                            "accept returned %s (%s); sleeping %s s before trying again",
-                            _errno.errorcode[exc.errno],
-                            os.strerror(exc.errno),
-                            ACCEPT_BACKOFF_SECONDS,
-                        )
-                        await trio.sleep(ACCEPT_BACKOFF_SECONDS)
-                        continue
-                    self.emit("error", _errors.system_error(exc, "accept"))
+                    await self._accept_failed(exc)
                     continue
                 connection = self._own_stream(stream)
                 if connection is not None:

@@ -528,11 +528,7 @@ class Socket(Readable, Writable, Connector, Handle):
         try:
             try:
                 if pending is not None:
-                    self._in_listener += 1
-                    try:
-                        await pending
-                    finally:
-                        self._in_listener -= 1
+                    await self._await_listener(pending)
                 if self._destroyed:
                     pass
                 elif self._poller is None:
@@ -557,6 +553,15 @@ class Socket(Readable, Writable, Connector, Handle):
         finally:
             if not parked:
                 self._abandon()
+
+    async def _await_listener(self, pending: Awaitable[object]) -> None:
+        """The rest of an emit an async listener left; counted, so that destroy()
+        in it closes at once (see ``_emit_awaiting``)."""
+        self._in_listener += 1
+        try:
+            await pending
+        finally:
+            self._in_listener -= 1
 
     def _close(self) -> None:
         """Close the descriptor now, and emit 'error' (if any) and 'close' soon; once."""
@@ -815,11 +820,7 @@ class Socket(Readable, Writable, Connector, Handle):
                 # async listener left (counted: destroy() in it closes at once).
                 pending = self._deliver_now(data)
                 if pending is not None:
-                    self._in_listener += 1
-                    try:
-                        await pending
-                    finally:
-                        self._in_listener -= 1
+                    await self._await_listener(pending)
             else:
                 self._buffer(data)
             if not self._short_read:
