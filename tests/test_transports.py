@@ -394,13 +394,12 @@ async def test_tls_server_over_ssl_listener_serves_node_tls_client(certs: Certs)
 # == TLS over memory: close_notify without any descriptor ===================================
 
 
-class SlowCloseTransport(trio.abc.Stream):
-    """A transport whose ``aclose()`` waits until ``let_go`` is set: the instant
-    between TLS's close_notify and the transport's close, held open."""
+class WholeStream(trio.abc.Stream):
+    """A stream with no half-close (not a ``HalfCloseableStream``), over a memory
+    pair's end: closing it ends both directions."""
 
     def __init__(self, inner: trio.abc.Stream) -> None:
         self.inner = inner
-        self.let_go = trio.Event()
 
     async def send_all(self, data: bytes | bytearray | memoryview) -> None:
         await self.inner.send_all(data)
@@ -412,8 +411,20 @@ class SlowCloseTransport(trio.abc.Stream):
         return await self.inner.receive_some(max_bytes)
 
     async def aclose(self) -> None:
-        await self.let_go.wait()
         await self.inner.aclose()
+
+
+class SlowCloseTransport(WholeStream):
+    """A transport whose ``aclose()`` waits until ``let_go`` is set: the instant
+    between TLS's close_notify and the transport's close, held open."""
+
+    def __init__(self, inner: trio.abc.Stream) -> None:
+        super().__init__(inner)
+        self.let_go = trio.Event()
+
+    async def aclose(self) -> None:
+        await self.let_go.wait()
+        await super().aclose()
 
 
 def tls_over_memory(
@@ -799,26 +810,6 @@ async def test_memory_stream_async_iteration() -> None:
     assert all(isinstance(chunk, bytes) for chunk in got)
     assert b"".join(got) == payload  # type: ignore[arg-type]
     assert events.names() == ["end", "close"]
-
-
-class WholeStream(trio.abc.Stream):
-    """A stream with no half-close (not a ``HalfCloseableStream``), over a memory
-    pair's end: closing it ends both directions."""
-
-    def __init__(self, inner: trio.abc.Stream) -> None:
-        self.inner = inner
-
-    async def send_all(self, data: bytes | bytearray | memoryview) -> None:
-        await self.inner.send_all(data)
-
-    async def wait_send_all_might_not_block(self) -> None:
-        await self.inner.wait_send_all_might_not_block()
-
-    async def receive_some(self, max_bytes: int | None = None) -> bytes | bytearray:
-        return await self.inner.receive_some(max_bytes)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 @pytest.mark.parametrize("how", ["end", "destroy"])
