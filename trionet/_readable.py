@@ -241,25 +241,28 @@ class Readable(Handle):
             text = self._decoder.decode(data)
             if not text:
                 return None
-            payload: bytes | str = text
-        else:
-            payload = data
-        listeners = self._events.get("data")
+            return self._emit_now("data", text)
+        return self._emit_now("data", data)
+
+    def _emit_now(self, name: str, *args: object) -> Awaitable[object] | None:
+        """Emit ``name`` synchronously; the rest of the emit if a listener returned
+        an awaitable (to be awaited before anything else happens to the socket)."""
+        listeners = self._events.get(name)
         if listeners is None:
             return None
         for i, fn in enumerate(listeners):
-            r = fn(payload)
+            r = fn(*args)
             if r is not None and r is not True and r is not False and inspect.isawaitable(r):
-                return self._finish_emit(r, listeners[i + 1 :], payload)
+                return self._finish_emit(r, listeners[i + 1 :], args)
         return None
 
     @staticmethod
     async def _finish_emit(
-        first: Awaitable[object], rest: tuple[Callable[..., object], ...], payload: object
+        first: Awaitable[object], rest: tuple[Callable[..., object], ...], args: tuple[object, ...]
     ) -> None:
         await first
         for fn in rest:
-            r = fn(payload)
+            r = fn(*args)
             if r is not None and r is not True and r is not False and inspect.isawaitable(r):
                 await r
 
@@ -292,6 +295,26 @@ class Readable(Handle):
         if not self._allow_half_open:
             self._ended_by_peer = True
         await self._emit_awaiting("end")
+        self._after_end()
+
+    def _emit_end_now(self) -> Awaitable[object] | None:
+        """``_emit_end`` without a task, for a socket with nothing buffered, no
+        decoder and no iterator (``_end_parked``): the rest to await, if any."""
+        self._read_done = self._emitted_end = True
+        if not self._allow_half_open:
+            self._ended_by_peer = True
+        pending = self._emit_now("end")
+        if pending is not None:
+            return self._end_after(pending)
+        self._after_end()
+        return None
+
+    async def _end_after(self, pending: Awaitable[object]) -> None:
+        await pending
+        self._after_end()
+
+    def _after_end(self) -> None:
+        """After 'end': not half-open, so end our side too (Node's onReadableStreamEnd)."""
         self._update_alive()
         if not self._allow_half_open and not self._ending:
             self.end()

@@ -617,6 +617,8 @@ class Socket(Readable, Writable, Connector, Handle):
         if event is not None:
             self._write_wakeup = None
             event.set()
+        elif self._parked and self._read_done:
+            self._close_parked_soon()  # the 'end' came without a task (_end_parked)
 
     def _fail(self, error: BaseException) -> None:
         """Record a transmission error and tear the I/O down (destroy(err))."""
@@ -892,7 +894,11 @@ class Socket(Readable, Writable, Connector, Handle):
             self._unpark(None)
             return True
         if self._eof:
-            if not self._rbuf or self._eof_readable_due():
+            if self._read_done:  # 'end' came without a task (_end_parked)
+                if self._write_side_done:  # and our side is done: close
+                    self._close()
+                    self._abandon()
+            elif not self._rbuf or self._eof_readable_due():
                 self._unpark(None)
             return True
         if self._iterators:
@@ -904,7 +910,10 @@ class Socket(Readable, Writable, Connector, Handle):
             return True
         if not data:
             if self._parked:  # EOF or a closed descriptor (_fail unparked already)
-                self._unpark(None)
+                if self._eof:
+                    self._loop.defer(self._end_parked)
+                else:
+                    self._unpark(None)
             return True
         if self._flowing:
             try:
@@ -927,6 +936,39 @@ class Socket(Readable, Writable, Connector, Handle):
             if self._bulk or poller.hung_up(fd):
                 poller.call_again(fd, self)
         return True
+
+    def _end_parked(self) -> None:
+        """The peer's EOF, read by the poller's callback: in a tick (as Node's
+        endReadableNT), 'end', ``end()``, and once our side is done too, close,
+        all without a task, unless there is something to await or to flush."""
+        if not self._parked:
+            return  # a task took over, and emits 'end' itself
+        if (
+            self._destroyed
+            or self._rbuf
+            or not self._flowing
+            or self._iterators
+            or self._decoder is not None
+            or self._reading is not None
+            or self._on_read is not None
+        ):
+            self._unpark(None)
+            return
+        pending = self._emit_end_now()
+        if pending is not None:
+            if self._parked:
+                self._unpark(pending)
+            else:
+                self._spawn_awaitable(pending)
+        elif self._parked and self._write_side_done:
+            self._close_parked_soon()
+
+    def _close_parked_soon(self) -> None:
+        """Both sides are done while parked: the poller's next round closes the
+        socket (``_poll_readable``), as its task would have after waking up: so
+        that a task woken by 'end' or 'finish' sees 'close' after, as in Node."""
+        assert self._sock is not None and self._poller is not None
+        self._poller.call_again(self._sock.fileno(), self)
 
     async def _dispatch_on_read(
         self, sock: Any, buffer: Any, callback: Callable[..., object]
