@@ -94,8 +94,8 @@ class _SocketIterator:
                 read = sock._read_chunk()
                 if read is None or read is False:
                     continue
-                if not read:  # EOF
-                    sock._wake_flow()  # the dispatcher emits 'end' and closes
+                if not read:  # EOF: 'end' (by us, or by the socket's task), then stop
+                    sock._iterator_read_eof()
                     continue
                 data = read
                 if not sock._short_read:

@@ -301,6 +301,7 @@ class Readable(Handle):
         """``_emit_end`` without a task, for a socket with nothing buffered, no
         decoder and no iterator (``_end_parked``): the rest to await, if any."""
         self._read_done = self._emitted_end = True
+        self._wake_iterators()
         if not self._allow_half_open:
             self._ended_by_peer = True
         pending = self._emit_now("end")

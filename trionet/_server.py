@@ -38,7 +38,7 @@ from ._addresses import dualstack_available, is_ip, sockaddr_to_address
 from ._handle import Handle
 from ._options import ListenOptions, high_water_marks, normalize_listen
 from ._socket import Socket
-from ._transports import ListenerHandle
+from ._transports import ListenerHandle, accept_nonblocking
 
 __all__ = ["Server", "create_server"]
 
@@ -512,8 +512,7 @@ class Server(Handle):
         KI-protected (see ``_loop``): Ctrl-C cannot leave an accepted descriptor
         owned by a local variable only.
         """
-        sock, peer = listening.accept()
-        sock.setblocking(False)
+        sock, peer = accept_nonblocking(listening)
         limit = self.max_connections
         # Node 20: `if (self.maxConnections && ...)`: 0 (or None) means no limit.
         if limit and len(self._connections) >= limit:

@@ -114,7 +114,7 @@ from ._readable import (
     Readable,
     _ReadMode,
 )
-from ._transports import PipeHandle, StreamHandle, wrap_socket
+from ._transports import PipeHandle, StreamHandle, is_unix, wrap_socket
 from ._writable import WRITE_HIGH_WATER_MARK, Writable
 
 if TYPE_CHECKING:
@@ -439,7 +439,7 @@ class Socket(Readable, Writable, Connector, Handle):
                 self._bulk_size = UNIX_BULK_READ_SIZE
         else:
             self._sock = sock if self._poller is not None else wrap_socket(sock, self._nursery)
-            if sock.family == _stdsocket.AF_UNIX:
+            if is_unix(sock):
                 self._bulk_size = UNIX_BULK_READ_SIZE
             else:
                 # accept() told us the peer: no getpeername() later, and it stays
@@ -617,7 +617,7 @@ class Socket(Readable, Writable, Connector, Handle):
         if event is not None:
             self._write_wakeup = None
             event.set()
-        elif self._parked and self._read_done:
+        elif self._read_done:
             self._close_parked_soon()  # the 'end' came without a task (_end_parked)
 
     def _fail(self, error: BaseException) -> None:
@@ -910,10 +910,10 @@ class Socket(Readable, Writable, Connector, Handle):
             return True
         if not data:
             if self._parked:  # EOF or a closed descriptor (_fail unparked already)
-                if self._eof:
-                    self._loop.defer(self._end_parked)
-                else:
+                if data is False:
                     self._unpark(None)
+                else:
+                    self._loop.defer(self._end_parked)
             return True
         if self._flowing:
             try:
@@ -922,10 +922,7 @@ class Socket(Readable, Writable, Connector, Handle):
                 self._fail(exc)
                 return True
             if pending is not None:
-                if self._parked:
-                    self._unpark(pending)
-                else:  # a listener unparked us (destroy()): the task is running
-                    self._spawn_awaitable(pending)
+                self._await_pending(pending)
                 return True
         else:
             self._buffer(data)
@@ -954,21 +951,41 @@ class Socket(Readable, Writable, Connector, Handle):
         ):
             self._unpark(None)
             return
+        self._end_without_task()
+
+    def _iterator_read_eof(self) -> None:
+        """An ``async for`` on the fast path read the peer's EOF: it emits 'end'
+        itself (then ends the loop), if nothing else is due first; else the
+        socket's task does."""
+        if self._parked and not (
+            self._destroyed or self._rbuf or self._decoder is not None or self._reading is not None
+        ):
+            self._end_without_task()
+        else:
+            self._wake_flow()
+
+    def _end_without_task(self) -> None:
+        """'end', ``end()``, and once our side is done, close: on a parked socket."""
         pending = self._emit_end_now()
         if pending is not None:
-            if self._parked:
-                self._unpark(pending)
-            else:
-                self._spawn_awaitable(pending)
-        elif self._parked and self._write_side_done:
+            self._await_pending(pending)
+        elif self._write_side_done:
             self._close_parked_soon()
+
+    def _await_pending(self, pending: Awaitable[object]) -> None:
+        """What a listener called from the poller left to await: in a task of
+        the socket's own, or beside it if a listener unparked it (destroy())."""
+        if self._parked:
+            self._unpark(pending)
+        else:
+            self._spawn_awaitable(pending)
 
     def _close_parked_soon(self) -> None:
         """Both sides are done while parked: the poller's next round closes the
         socket (``_poll_readable``), as its task would have after waking up: so
         that a task woken by 'end' or 'finish' sees 'close' after, as in Node."""
-        assert self._sock is not None and self._poller is not None
-        self._poller.call_again(self._sock.fileno(), self)
+        if self._parked and self._sock is not None and self._poller is not None:
+            self._poller.call_again(self._sock.fileno(), self)
 
     async def _dispatch_on_read(
         self, sock: Any, buffer: Any, callback: Callable[..., object]
@@ -1305,7 +1322,7 @@ class Socket(Readable, Writable, Connector, Handle):
         sock = self._sock
         if sock is None or self._connecting:
             self._no_delay_later = enable
-        elif sock.family != _stdsocket.AF_UNIX and sock.fileno() != -1:
+        elif not is_unix(sock) and sock.fileno() != -1:
             sock.setsockopt(_stdsocket.IPPROTO_TCP, _stdsocket.TCP_NODELAY, 1 if enable else 0)
         return self
 
@@ -1320,7 +1337,7 @@ class Socket(Readable, Writable, Connector, Handle):
         delay = _validate.validate_number(initial_delay, "initialDelay", 0)
         if sock is None or self._connecting:
             self._keep_alive_later = delay if enable else None
-        elif sock.family != _stdsocket.AF_UNIX and sock.fileno() != -1:
+        elif not is_unix(sock) and sock.fileno() != -1:
             settings = [(_stdsocket.SOL_SOCKET, _stdsocket.SO_KEEPALIVE, 1 if enable else 0)]
             idle = int(delay // 1000)
             if enable and idle >= 1:

@@ -43,6 +43,7 @@ the socket's, written once for every handle.
 
 from __future__ import annotations
 
+import _socket
 import errno as _errno
 import os
 import socket as _stdsocket
@@ -58,6 +59,8 @@ __all__ = [
     "ListenerHandle",
     "PipeHandle",
     "StreamHandle",
+    "accept_nonblocking",
+    "is_unix",
     "socket_under",
     "wrap_socket",
 ]
@@ -123,6 +126,40 @@ class PipeHandle:
         return fd
 
 
+_AF_UNIX = getattr(_stdsocket, "AF_UNIX", None)
+# A stdlib socket's family and type as plain ints: the ``socket.socket``
+# properties convert them to enums on every access, a few microseconds that
+# every accepted connection paid several times.
+_family = _socket.socket.family.__get__
+_type = _socket.socket.type.__get__
+
+
+def is_unix(handle: Any) -> bool:
+    """Whether ``handle`` (any of the three kinds) is a Unix-domain socket."""
+    if isinstance(handle, _socket.socket):
+        return bool(_family(handle) == _AF_UNIX)
+    return bool(handle.family == _AF_UNIX)
+
+
+@enable_ki_protection
+def accept_nonblocking(listening: _stdsocket.socket) -> tuple[_stdsocket.socket, Any]:
+    """``listening.accept()``, the new socket non-blocking: without the enum
+    conversions of ``socket.accept()``; KI-protected, so that no accepted
+    descriptor is ever held by nothing."""
+    fd, peer = listening._accept()  # type: ignore[attr-defined]
+    sock = None
+    try:
+        sock = _stdsocket.socket(_family(listening), _type(listening), listening.proto, fd)
+        sock.setblocking(False)
+    except BaseException:
+        if sock is None:
+            os.close(fd)
+        else:
+            sock.close()
+        raise
+    return sock, peer
+
+
 def socket_under(stream: object) -> Any:
     """The trio socket under ``stream`` (through ``SSLStream``'s transport), or
     None: where a stream has addresses and socket options."""
@@ -139,7 +176,7 @@ def wrap_socket(sock: _stdsocket.socket, nursery: trio.Nursery) -> StreamHandle:
     """A connected non-blocking stdlib socket as a ``trio.SocketStream`` handle,
     with Node's socket defaults kept: trio's SocketStream turns Nagle off and
     sets TCP_NOTSENT_LOWAT, Node does neither (``set_no_delay()`` does the first)."""
-    tcp = sock.family != getattr(_stdsocket, "AF_UNIX", None)
+    tcp = not is_unix(sock)
     lowat = getattr(_stdsocket, "TCP_NOTSENT_LOWAT", None)
     saved = None
     if tcp and lowat is not None:
