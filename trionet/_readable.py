@@ -250,6 +250,11 @@ class Readable(Handle):
         listeners = self._events.get(name)
         if listeners is None:
             return None
+        if len(listeners) == 1:  # the common case, without enumerate()
+            r = listeners[0](*args)
+            if r is None or r is True or r is False or not inspect.isawaitable(r):
+                return None
+            return self._finish_emit(r, (), args)
         for i, fn in enumerate(listeners):
             r = fn(*args)
             if r is not None and r is not True and r is not False and inspect.isawaitable(r):

@@ -917,7 +917,10 @@ class Socket(Readable, Writable, Connector, Handle):
             return True
         if self._flowing:
             try:
-                pending = self._deliver_now(data)
+                if self._decoder is None:
+                    pending = self._emit_now("data", data)
+                else:
+                    pending = self._deliver_now(data)
             except _errors.NodeError as exc:
                 self._fail(exc)
                 return True

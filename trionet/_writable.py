@@ -128,6 +128,13 @@ class Writable(Handle):
         callback: Callable[..., object] | None = None,
     ) -> bool:
         """Send data; False once the queue passes the high-water mark ('drain' follows)."""
+        if (
+            type(data) is bytes
+            and encoding is None
+            and callback is None
+            and not (self._ending or self._destroyed)
+        ):
+            return self._send_or_queue(data, None)  # the common case, checked at once
         if callable(encoding):
             callback, encoding = encoding, None
         if callback is not None:
