@@ -84,13 +84,18 @@ class _SocketIterator:
                 await event.wait()
                 continue
             else:
-                await trio.lowlevel.checkpoint_if_cancelled()
-                if sock._short_read:
+                # Each step is a checkpoint, as trio's receive_some: waiting for
+                # readability is one; without a wait, a cancel point before the
+                # read and a schedule point after it.
+                waited = sock._short_read
+                if waited:
                     assert sock._sock is not None
                     try:
                         await sock._poller.wait_readable(sock._sock.fileno())
                     except trio.ClosedResourceError:
                         continue  # destroyed meanwhile
+                else:
+                    await trio.lowlevel.checkpoint_if_cancelled()
                 read = sock._read_chunk()
                 if read is None or read is False:
                     continue
@@ -98,7 +103,7 @@ class _SocketIterator:
                     sock._iterator_read_eof()
                     continue
                 data = read
-                if not sock._short_read:
+                if not waited:
                     await trio.lowlevel.cancel_shielded_checkpoint()
             if isinstance(data, str):  # buffered as text: already decoded
                 return data
