@@ -1,13 +1,16 @@
 """A/B of two builds of trionet on one workload: is a change to the data path faster or slower?
 
 usage: python bench/ab.py OLD NEW [--mode pingpong|stream|connect] [--conns N] [--size B]
-                          [--pairs N] [--server echo_server.py|trio_style_echo.py] [--unix]
+                          [--pairs N] [--server echo_server.py|trio_style_echo.py|forward]
+                          [--unix]
 
 OLD and NEW are git revisions (``HEAD~3``, ``main``, a hash) or directories holding a
 ``trionet/`` and a ``bench/`` (``git archive REV trionet bench | tar -x -C DIR``). Each pair
 runs OLD's and NEW's echo server one after the other (alternating which goes first), under
 the C load generator of ``../shared/bench/`` (built by its compare.py: run that once first),
 server on core 1 and load on core 0; it prints each pair's NEW/OLD ratio and their median.
+``--server forward`` measures ``python -m trionet forward`` in front of the C echo server
+(the proxy workload of ``bench/proxy.py``, as an A/B of two builds).
 
 Ratios within a pair only: the machines here drift by a factor of two from minute to
 minute. Calibrate with an A/A run (the same revision twice) before believing a few percent:
@@ -29,6 +32,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 LOAD = os.path.join(tempfile.gettempdir(), "echo_load")  # built by shared/bench/compare.py
+BACKEND = os.path.join(tempfile.gettempdir(), "c_echo")  # the same; --server forward
 
 
 def tree(spec: str, scratch: str) -> str:
@@ -59,11 +63,23 @@ def free_port() -> int:
 def measure(where_tree: str, a: argparse.Namespace) -> float:
     where = os.path.join(tempfile.mkdtemp(), "e.sock") if a.unix else str(free_port())
     env = {**os.environ, "PYTHONPATH": where_tree}
+    backend = None
+    if a.server == "forward":
+        # `trionet forward` in front of the C echo server (built by compare.py).
+        backend_where = os.path.join(tempfile.mkdtemp(), "b.sock") if a.unix else str(free_port())
+        backend = subprocess.Popen([*pin(1), BACKEND, backend_where], stdout=subprocess.PIPE)
+        assert backend.stdout is not None
+        backend.stdout.readline()  # READY
+        local = lambda w: w if a.unix else f"127.0.0.1:{w}"  # noqa: E731
+        command = ["-m", "trionet", "forward", local(where), local(backend_where)]
+    else:
+        command = [os.path.join(where_tree, "bench", a.server), where]
     server = subprocess.Popen(
-        [*pin(1), sys.executable, os.path.join(where_tree, "bench", a.server), where],
+        [*pin(1), sys.executable, *command],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
+        cwd=tempfile.gettempdir(),  # not ours: `-m trionet` must find PYTHONPATH's
     )
     try:
         assert server.stdout is not None
@@ -77,6 +93,9 @@ def measure(where_tree: str, a: argparse.Namespace) -> float:
     finally:
         server.terminate()
         server.wait()
+        if backend is not None:
+            backend.terminate()
+            backend.wait()
     result = json.loads(out)
     return float(result["echo_MBps"] if a.mode == "stream" else result["ops_per_s"])
 
@@ -89,7 +108,11 @@ def main() -> None:
     ap.add_argument("--conns", type=int, default=100)
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--pairs", type=int, default=8)
-    ap.add_argument("--server", default="echo_server.py")
+    ap.add_argument(
+        "--server",
+        default="echo_server.py",
+        help="a bench/ script, or 'forward': trionet forward in front of the C echo server",
+    )
     ap.add_argument("--unix", action="store_true")
     a = ap.parse_args()
     if not os.path.exists(LOAD):

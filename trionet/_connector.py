@@ -211,7 +211,7 @@ class Connector(Handle):
             try:
                 sock.connect((address, port))
             except BlockingIOError:
-                await wait_writable(sock)
+                await self._wait_connected(sock)
                 code = sock.getsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_ERROR)
                 if code:
                     raise self._attempt_failed(
@@ -222,10 +222,30 @@ class Connector(Handle):
                     _errors.system_error(exc, "connect", address, port), target, port
                 ) from None
         except BaseException:
-            sock.close()
+            self._close_attempt(sock)
             raise
         self._peer = {"address": address, "family": "IPv6" if fam == 6 else "IPv4", "port": port}
         return sock
+
+    async def _wait_connected(self, sock: _stdsocket.socket) -> None:
+        """Until a non-blocking connect() has finished: on the fast path the
+        loop's poller waits (the descriptor joins its epoll set now rather than
+        when the socket parks, without a round of trio's own epoll first)."""
+        poller = self._poller
+        if poller is None:
+            await wait_writable(sock)
+            return
+        fd = sock.fileno()
+        await poller.wait_writable(fd)
+        # The edge is spent, the socket still writable: a writer started for
+        # what was written while connecting must not wait for another.
+        poller.mark_writable(fd)
+
+    def _close_attempt(self, sock: _stdsocket.socket) -> None:
+        """Close an attempt's socket that will not be used (failed, or lost a race)."""
+        if self._poller is not None and sock.fileno() != -1:
+            self._poller.forget(sock.fileno())  # its number may be reused at once
+        sock.close()
 
     def _attempt_failed(
         self, error: _errors.NetError, target: tuple[str, int], port: int
@@ -258,7 +278,7 @@ class Connector(Handle):
                 failed.set()
                 return
             if winner:
-                sock.close()
+                self._close_attempt(sock)
                 return
             winner.append(sock)
             nursery.cancel_scope.cancel()

@@ -269,6 +269,10 @@ class Poller:
         else:
             reschedule(task)
 
+    def mark_writable(self, fd: int) -> None:
+        """Keep a writability edge a task has seen: ``fd`` is still writable."""
+        self._writable.add(fd)
+
     def interrupt(self, fd: int) -> None:
         """Wake ``fd``'s waiters with ClosedResourceError (it is about to close)."""
         self._fail_waiters(fd, "this socket was destroyed")

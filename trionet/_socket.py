@@ -890,9 +890,16 @@ class Socket(Readable, Writable, Connector, Handle):
         a buffer to flush) goes to a new task. False when an ``async for`` is
         reading: the readiness is left for it.
         """
-        if self._destroyed or (self._rbuf and self._flowing and not self._iterators):
+        if self._destroyed:
             self._unpark(None)
             return True
+        if self._rbuf and self._flowing and not self._iterators:
+            try:
+                if not self._flush_parked():
+                    return True
+            except _errors.NodeError as exc:  # as the socket's task would
+                self._fail(exc)
+                return True
         if self._eof:
             if self._read_done:  # 'end' came without a task (_end_parked)
                 if self._write_side_done:  # and our side is done: close
@@ -936,6 +943,21 @@ class Socket(Readable, Writable, Connector, Handle):
             if self._bulk or poller.hung_up(fd):
                 poller.call_again(fd, self)
         return True
+
+    def _flush_parked(self) -> bool:
+        """Emit what was read ahead, now that the socket flows (resume(), a 'data'
+        listener, pipe()), without a task: False if a listener left something to
+        await (a task then goes on) or took the socket out of the poller's care."""
+        while self._rbuf and self._flowing and not self._iterators and not self._destroyed:
+            chunk = self._take_buffered()
+            if isinstance(chunk, str) or self._decoder is None:  # (text: decoded already)
+                pending = self._emit_now("data", chunk)
+            else:
+                pending = self._deliver_now(chunk)
+            if pending is not None:
+                self._await_pending(pending)
+                return False
+        return self._parked and not self._destroyed
 
     def _end_parked(self) -> None:
         """The peer's EOF, read by the poller's callback: in a tick (as Node's
