@@ -39,6 +39,22 @@ STREAM_TARGETS = {
     "stream-1x64KiB": 0.9,
 }
 STREAM_IDLE_MAX = 1.2
+PROXY = os.path.join(HERE, "proxy.py")
+#: Round two (the issue "Performance, round two"): ratios between two servers of the
+#: same round, (transport, workload, server, peer, at least, as the page states it).
+RELATIVE_TARGETS = [
+    ("TCP", "connect-50x64B", "trionet", "c-epoll", 0.95, ">= 0.95x c-epoll"),
+    ("TCP", "connect-50x64B", "trionet-async", "c-epoll", 0.95, ">= 0.95x c-epoll"),
+    ("Unix", "connect-50x64B", "trionet", "node", 1.0, ">= 1.0x Node"),
+    ("Unix", "connect-50x64B", "trionet", "uvloop-proto", 1.0, "aim: uvloop Protocol"),
+    ("TCP", "pingpong-100x64B", "trionet", "uvloop-proto", 1.0, ">= 1.0x uvloop Protocol"),
+    ("Unix", "pingpong-100x64B", "trionet", "uvloop-proto", 0.85, ">= 0.85x uvloop Protocol"),
+    ("TCP", "pingpong-100x64B", "trionet-async", "trionet", 0.9, ">= 0.9x Node style"),
+    ("TCP", "stream-1x64KiB", "trionet-async", "trionet", 0.9, ">= 0.9x Node style"),
+    ("Unix", "pingpong-100x64B", "trionet-async", "trionet", 0.9, ">= 0.9x Node style"),
+    ("Unix", "stream-1x64KiB", "trionet-async", "trionet", 0.9, ">= 0.9x Node style"),
+]
+IDLE_MAX_KIB = 1.2  # the Node-style server's idle memory per connection, at most
 TARGETS = {  # workload: (target ratio to raw trio, the target as the page states it)
     "pingpong-100x64B": (1.3, ">= 1.3x raw trio"),
     "stream-1x64KiB": (1.2, ">= 1.2x raw trio and >= 1.0x Node"),
@@ -257,6 +273,46 @@ def verdicts(data: dict) -> list[str]:
     return lines
 
 
+def _figure(run: dict) -> float:
+    return float(run["echo_MBps"] if run["mode"] == "stream" else run["ops_per_s"])
+
+
+def relative_verdicts(results: dict[str, dict]) -> list[str]:
+    """Round two's targets: one server against another, median of per-round ratios."""
+    lines = []
+    for transport, workload, name, peer, target, text in RELATIVE_TARGETS:
+        runs = results[transport]["results"]
+        if name not in runs or peer not in runs:
+            continue
+        pairs = zip(runs[name][workload], runs[peer][workload], strict=True)
+        per_round = sorted(_figure(a) / max(_figure(b), 1e-9) for a, b in pairs)
+        got = per_round[len(per_round) // 2]
+        verdict = ("met" if got >= target else "NOT met") if text[0] == ">" else "(aim)"
+        lines.append(
+            f"| {transport} {workload} | {name} / {peer} | {got:.2f}x | {text} | {verdict} |"
+        )
+    for transport, data in results.items():
+        hold = data["results"].get("trionet", {}).get("hold")
+        if hold:
+            kib = sorted(x["kib_per_conn"] for x in hold)[len(hold) // 2]
+            ok = kib <= IDLE_MAX_KIB
+            lines.append(
+                f"| {transport} idle memory | trionet | {kib:.1f} KiB/conn | "
+                f"<= {IDLE_MAX_KIB} KiB | {'met' if ok else 'NOT met'} |"
+            )
+    return lines
+
+
+def run_proxy(quick: bool, rounds: int) -> str:
+    """The proxy workload (bench/proxy.py): its tables and verdicts, as printed."""
+    cmd = [sys.executable, PROXY]
+    if quick:
+        cmd.append("--quick")
+    if rounds:
+        cmd += ["--rounds", str(rounds)]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -267,6 +323,8 @@ def main() -> None:
     for transport, unix in (("TCP", False), ("Unix", True)):
         print(f"# measuring over {transport} ...", file=sys.stderr, flush=True)
         results[transport] = run_compare(unix, a.quick, a.rounds)
+    print("# measuring the proxy workload ...", file=sys.stderr, flush=True)
+    proxy = run_proxy(a.quick, a.rounds)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "performance.json"), "w") as f:
         json.dump(results, f, indent=1)
@@ -306,6 +364,24 @@ def main() -> None:
     ]
     for transport, data in results.items():
         lines += [line.replace("| ", f"| {transport} ", 1) for line in verdicts(data)]
+    lines += [
+        "",
+        "## Round two: against the top of the field",
+        "",
+        "Medians over rounds of one server's figure over another's in the same round.",
+        "",
+        "| workload | servers | ratio | target | |",
+        "|---|---|---|---|---|",
+        *relative_verdicts(results),
+        "",
+        "## The proxy workload",
+        "",
+        "`python bench/proxy.py`, in the same run: port forwarders in front of the C echo",
+        "server, ratios to a Node `net` proxy within each round.",
+        "",
+        proxy,
+        "",
+    ]
     lines += ["", *NOTES]
     with open(os.path.join(a.out, "performance.md"), "w") as f:
         f.write("\n".join(lines))

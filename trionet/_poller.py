@@ -7,11 +7,14 @@ call is a quarter of its system calls.
 
 The poller instead registers each connection socket once, edge-triggered
 (EPOLLET), in an epoll set of its own, and one task waits on that set's
-descriptor through trio. When the set is readable the task drains it with one
-``epoll_wait`` and reschedules the socket tasks that wait; an edge that arrives
-while nobody waits is remembered, so the next wait returns at once (the reader
-then finds data, or EAGAIN and waits again: spurious wake-ups are harmless
-because every wait is followed by a non-blocking try). Under load one
+descriptor through trio. A socket is registered for reads; EPOLLOUT joins its
+registration the first time a task waits to write on it (a connect, a write the
+kernel could not take at once), which most sockets never do. When the set is
+readable the task drains it with one ``epoll_wait`` and reschedules the socket
+tasks that wait; an edge that arrives while nobody waits is remembered, so the
+next wait returns at once (the reader then finds data, or EAGAIN and waits
+again: spurious wake-ups are harmless because every wait is followed by a
+non-blocking try). Under load one
 ``epoll_wait`` serves many sockets, and a wait costs no system call at all.
 
 Waits are cancellable like trio's (the abort drops the waiter), and
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
 __all__ = ["Parked", "Poller", "Wakeup"]
 
 
-def _epoll_flags() -> tuple[int, int, int, int, int]:
+def _epoll_flags() -> tuple[int, int, int, int, int, int]:
     """The event masks the poller uses, computed once at import.
 
     Without epoll (macOS, the BSDs, Windows) every flag is 0, so the module
@@ -66,11 +69,14 @@ def _epoll_flags() -> tuple[int, int, int, int, int]:
         epoll_out | hup | err,  # _WRITE_EVENTS
         rdhup | hup | err,  # _STICKY_READ
         hup | err,  # _STICKY_WRITE
-        epoll_in | epoll_out | rdhup | et,  # _REGISTER_FLAGS
+        epoll_in | rdhup | et,  # _REGISTER_FLAGS
+        epoll_in | epoll_out | rdhup | et,  # _WRITE_FLAGS
     )
 
 
-_READ_EVENTS, _WRITE_EVENTS, _STICKY_READ, _STICKY_WRITE, _REGISTER_FLAGS = _epoll_flags()
+_READ_EVENTS, _WRITE_EVENTS, _STICKY_READ, _STICKY_WRITE, _REGISTER_FLAGS, _WRITE_FLAGS = (
+    _epoll_flags()
+)
 
 #: Why a loop cannot start where ``select.epoll`` is missing.
 _NO_EPOLL_MESSAGE = (
@@ -109,6 +115,7 @@ class Poller:
         "_registered",
         "_sleeping",
         "_uncaught",
+        "_watching_writes",
         "_writable",
         "_writers",
     )
@@ -122,6 +129,11 @@ class Poller:
         #: keeps serving the other sockets until the loop cancels it.
         self._uncaught = uncaught
         self._registered: set[int] = set()
+        # Registered with EPOLLOUT too: a descriptor is watched for reads only
+        # until a task first waits to write on it (a connect, a write the kernel
+        # could not take at once). Most sockets never do: their read edges then
+        # carry no EPOLLOUT to sort out, and no writability is kept for them.
+        self._watching_writes: set[int] = set()
         self._readers: dict[int, Task] = {}
         self._writers: dict[int, Task] = {}
         # Edges seen while nobody waited: the next wait returns at once.
@@ -215,7 +227,19 @@ class Poller:
 
     def wait_writable(self, fd: int) -> Coroutine[Any, Any, None]:
         """Until ``fd`` may have become writable (as ``wait_readable``)."""
+        if fd not in self._watching_writes:
+            self._watch_writes(fd)
         return self._wait(fd, self._writers, self._writable, self._errored)
+
+    def _watch_writes(self, fd: int) -> None:
+        """Add EPOLLOUT to ``fd``'s registration: the kernel then reports its
+        writability at once if it is writable (epoll_ctl re-checks readiness)."""
+        try:
+            self._epoll.modify(fd, _WRITE_FLAGS)
+        except FileNotFoundError:  # not registered yet
+            self._epoll.register(fd, _WRITE_FLAGS)
+            self._registered.add(fd)
+        self._watching_writes.add(fd)
 
     def _wait(
         self, fd: int, waiters: dict[int, Task], ready: set[int], sticky: set[int]
@@ -291,7 +315,13 @@ class Poller:
         does by itself unless the descriptor was duplicated elsewhere.
         """
         self._fail_waiters(fd, "another task closed this socket")
-        for states in (self._readable, self._writable, self._hung_up, self._errored):
+        for states in (
+            self._readable,
+            self._writable,
+            self._hung_up,
+            self._errored,
+            self._watching_writes,
+        ):
             states.discard(fd)
         self._parked.pop(fd, None)
         if fd in self._registered:
