@@ -1099,3 +1099,147 @@ async def test_large_transfer_between_trionet_sockets(transport: str, tmp_path: 
             await trionet.once(client, "close")
             target.server.close()
     assert sha(back) == sha(payload)
+
+
+# == the peer's EOF, and what was read ahead, without a task (round two) ===========
+
+
+class _SpawnCounter(trio.abc.Instrument):
+    """Counts the tasks spawned while it is installed."""
+
+    def __init__(self) -> None:
+        self.spawned: list[str] = []
+
+    def task_spawned(self, task: trio.lowlevel.Task) -> None:
+        self.spawned.append(task.name)
+
+
+@pytest.mark.fast_path
+async def test_peer_eof_ends_and_closes_a_parked_socket_without_a_task(
+    transport: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """An echo connection whose peer sends, reads the echo and closes: 'data',
+    'end', 'finish', 'close' on the server's side, and no task spawned for it."""
+    with trio.fail_after(5):
+        async with trionet.open_loop():
+            accepted: list[trionet.Socket] = []
+            log: list[Any] = []
+
+            def on_connection(c: trionet.Socket) -> None:
+                accepted.append(c)
+                c.on("data", c.write)
+                for name in ("end", "finish", "close"):
+                    c.on(name, lambda *args, name=name: log.append((name, *args)))
+
+            target = await listen(transport, tmp_path, on_connection)
+            raw = raw_client(target.args)
+            conn = await accepted_one(accepted)
+            closed = trio.Event()
+            conn.on("close", lambda _: closed.set())
+            counter = _SpawnCounter()
+            trio.lowlevel.add_instrument(counter)
+            try:
+                await send_all(raw, b"ping")
+                raw.shutdown(stdsocket.SHUT_WR)
+                echoed = bytearray()
+                await recv_all(raw, echoed)  # (our FIN comes as the socket closes)
+                await closed.wait()
+            finally:
+                trio.lowlevel.remove_instrument(counter)
+            raw.close()
+            target.server.close()
+    assert echoed == b"ping"
+    assert log == [("end",), ("finish",), ("close", False)]
+    assert counter.spawned == []
+
+
+async def test_task_woken_by_end_still_sees_close_after_it(
+    transport: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """`await once(s, 'end')` then `await once(s, 'close')`: 'close' comes after the
+    waiting task has run (the parked socket closes on the poller's next round)."""
+    with trio.fail_after(5):
+        async with trionet.open_loop():
+            accepted: list[trionet.Socket] = []
+            target = await listen(transport, tmp_path, accepted.append)
+            raw = raw_client(target.args)
+            conn = await accepted_one(accepted)
+            conn.resume()
+            raw.shutdown(stdsocket.SHUT_WR)
+            await trionet.once(conn, "end")
+            assert await trionet.once(conn, "close") == (False,)
+            raw.close()
+            target.server.close()
+
+
+async def test_async_end_listener_finishes_before_close(
+    transport: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """An async 'end' listener on a parked socket is awaited (by a task of the
+    socket's own) before end() and 'close', as when the socket's task emits it."""
+    with trio.fail_after(5):
+        async with trionet.open_loop():
+            accepted: list[trionet.Socket] = []
+            log: list[str] = []
+
+            async def on_end() -> None:
+                log.append("end<")
+                for _ in range(3):
+                    await trio.lowlevel.checkpoint()
+                log.append("end>")
+
+            def on_connection(c: trionet.Socket) -> None:
+                accepted.append(c)
+                c.resume()
+                c.on("end", on_end)
+                c.on("finish", lambda: log.append("finish"))
+                c.on("close", lambda _: log.append("close"))
+
+            target = await listen(transport, tmp_path, on_connection)
+            raw = raw_client(target.args)
+            conn = await accepted_one(accepted)
+            raw.shutdown(stdsocket.SHUT_WR)
+            await trionet.once(conn, "close")
+            raw.close()
+            target.server.close()
+    assert log == ["end<", "end>", "finish", "close"]
+
+
+async def test_read_ahead_then_flowing_with_an_async_listener_keeps_order(
+    transport: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Bytes read ahead before anyone listened, then a 'data' listener that is
+    async: what was buffered comes first, each chunk awaited before the next,
+    then what arrives later; nothing lost, nothing twice."""
+    first = payload_of(3000, seed=1)
+    later = payload_of(5000, seed=2)
+    with trio.fail_after(5):
+        async with trionet.open_loop():
+            accepted: list[trionet.Socket] = []
+            target = await listen(transport, tmp_path, accepted.append)
+            raw = raw_client(target.args)
+            conn = await accepted_one(accepted)
+            await send_all(raw, first)
+            while conn.bytes_read < len(first):  # read ahead, nobody listening
+                await trio.testing.wait_all_tasks_blocked()
+            got = bytearray()
+            busy: list[bool] = []
+
+            async def on_data(chunk: bytes) -> None:
+                busy.append(True)
+                assert len(busy) == 1, "a chunk emitted while the previous one was awaited"
+                await trio.lowlevel.checkpoint()
+                got.extend(chunk)
+                busy.pop()
+
+            conn.on("data", on_data)
+            await send_all(raw, later)
+            raw.shutdown(stdsocket.SHUT_WR)
+            await trionet.once(conn, "end")
+            raw.close()
+            target.server.close()
+    assert sha(got) == sha(first + later)

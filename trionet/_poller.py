@@ -114,6 +114,7 @@ class Poller:
         "_readers",
         "_registered",
         "_sleeping",
+        "_soon",
         "_uncaught",
         "_watching_writes",
         "_writable",
@@ -148,6 +149,7 @@ class Poller:
         # (their last read filled the buffer: the kernel likely holds more).
         self._parked: dict[int, Parked] = {}
         self._again: list[tuple[int, Parked]] = []
+        self._soon: list[Callable[[], object]] = []
         self._sleeping: trio.CancelScope | None = None
         self._closed = False
 
@@ -162,7 +164,8 @@ class Poller:
         try:
             while True:
                 again, self._again = self._again, []
-                if again:
+                soon, self._soon = self._soon, []
+                if again or soon:
                     await trio.lowlevel.checkpoint()
                 else:
                     # call_again() from another task wakes us through this scope.
@@ -201,11 +204,17 @@ class Poller:
                                 self.mark_readable(fd)
                         except Exception as exc:
                             self._uncaught(exc)
+                for fn in soon:
+                    try:
+                        fn()
+                    except Exception as exc:
+                        self._uncaught(exc)
         finally:
             self._closed = True
             for owner in list(parked.values()):
                 owner._abandon()
             parked.clear()
+            self._soon.clear()
             error = trio.ClosedResourceError("the trionet loop has ended")
             for waiters in (readers, writers):
                 for task in waiters.values():
@@ -278,6 +287,13 @@ class Poller:
         """Call a parked owner next round, after a checkpoint (its read filled the
         buffer, the peer has hung up, or its state changed: resume())."""
         self._again.append((fd, owner))
+        if self._sleeping is not None:
+            self._sleeping.cancel()
+
+    def call_soon(self, fn: Callable[[], object]) -> None:
+        """Call ``fn()`` on a later round, after a checkpoint: a task woken before
+        this call runs before ``fn`` does."""
+        self._soon.append(fn)
         if self._sleeping is not None:
             self._sleeping.cancel()
 

@@ -901,11 +901,8 @@ class Socket(Readable, Writable, Connector, Handle):
                 self._fail(exc)
                 return True
         if self._eof:
-            if self._read_done:  # 'end' came without a task (_end_parked)
-                if self._write_side_done:  # and our side is done: close
-                    self._close()
-                    self._abandon()
-            elif not self._rbuf or self._eof_readable_due():
+            # (Read done: 'end' came without a task; _close_parked_soon closes.)
+            if not self._read_done and (not self._rbuf or self._eof_readable_due()):
                 self._unpark(None)
             return True
         if self._iterators:
@@ -1006,11 +1003,17 @@ class Socket(Readable, Writable, Connector, Handle):
             self._spawn_awaitable(pending)
 
     def _close_parked_soon(self) -> None:
-        """Both sides are done while parked: the poller's next round closes the
-        socket (``_poll_readable``), as its task would have after waking up: so
-        that a task woken by 'end' or 'finish' sees 'close' after, as in Node."""
-        if self._parked and self._sock is not None and self._poller is not None:
-            self._poller.call_again(self._sock.fileno(), self)
+        """Both sides are done while parked: a later round of the poller closes
+        the socket, as its task would have after waking up, so that a task woken
+        by 'end' or 'finish' runs before 'close' is emitted (as in Node, where
+        'close' comes a loop iteration later)."""
+        if self._parked and self._poller is not None:
+            self._poller.call_soon(self._close_if_done)
+
+    def _close_if_done(self) -> None:
+        if self._parked and self._read_done and self._write_side_done:
+            self._close()
+            self._abandon()
 
     async def _dispatch_on_read(
         self, sock: Any, buffer: Any, callback: Callable[..., object]
