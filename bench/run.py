@@ -183,6 +183,22 @@ NOTES = [
     "Idle memory (tracemalloc, 400 idle echo connections, the test's own client",
     "sockets included): 1 946 B per connection before the last change, 1 832 B after.",
     "",
+    "The round as a whole: `bench/ab.py b0840f1 2cdd76f` (the build before the round",
+    "against the build measured above, 5 pairs each, 2026-12-02 13:35 UTC):",
+    "",
+    "| workload | new/old |",
+    "|---|---|",
+    "| connect-50x64B, Unix, Node style | 1.46x (1.22 to 1.92) |",
+    "| connect-50x64B, TCP, Node style | 1.41x (1.25 to 1.62) |",
+    "| connect-50x64B, Unix, `async for` | 1.71x (1.34 to 1.85) |",
+    "| `trionet forward` connect-50x64B, TCP | 1.27x (1.25 to 1.46) |",
+    "| pingpong-100x64B, Unix / TCP, Node style | 1.02x (0.85 to 1.32) / 1.00x (0.81 to 1.14) |",
+    "| pingpong-100x64B, Unix, `async for` | 1.06x (0.92 to 1.26) |",
+    "| stream-1x64KiB, Unix, Node style | 0.98x (0.88 to 1.23) |",
+    "",
+    "Connection setup gained 27% to 71%; small messages and bulk are where they were",
+    "(the per-message changes' single A/Bs above were within this noise).",
+    "",
     "## Round two: what each remaining gap costs, and why",
     "",
     "* **`async for` against the Node-style server** (target 0.9x): each chunk costs",
@@ -355,7 +371,7 @@ def relative_verdicts(results: dict[str, dict]) -> list[str]:
             kib = sorted(x["kib_per_conn"] for x in hold)[len(hold) // 2]
             ok = kib <= IDLE_MAX_KIB
             lines.append(
-                f"| {transport} idle memory | trionet | {kib:.1f} KiB/conn | "
+                f"| {transport} idle memory | trionet | {kib:.2f} KiB/conn | "
                 f"<= {IDLE_MAX_KIB} KiB | {'met' if ok else 'NOT met'} |"
             )
     return lines
