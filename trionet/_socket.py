@@ -947,7 +947,7 @@ class Socket(Readable, Writable, Connector, Handle):
         await (a task then goes on) or took the socket out of the poller's care."""
         while self._rbuf and self._flowing and not self._iterators and not self._destroyed:
             chunk = self._take_buffered()
-            if isinstance(chunk, str) or self._decoder is None:  # (text: decoded already)
+            if isinstance(chunk, str):  # buffered as text: decoded already
                 pending = self._emit_now("data", chunk)
             else:
                 pending = self._deliver_now(chunk)
