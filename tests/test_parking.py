@@ -156,7 +156,11 @@ async def test_pause_in_listener_then_resume_delivers_in_order(tmp_path: Path) -
             done = trio.Event()
             total = 200_000
 
+            conns: list[trionet.Socket] = []
+
             def on_connection(c: trionet.Socket) -> None:
+                conns.append(c)
+
                 def on_data(chunk: bytes) -> None:
                     got.extend(chunk)
                     if not paused.is_set():
@@ -175,17 +179,13 @@ async def test_pause_in_listener_then_resume_delivers_in_order(tmp_path: Path) -
                 await paused.wait()
                 await trio.testing.wait_all_tasks_blocked()
                 assert len(got) < total  # paused: nothing more came
-                (conn,) = _connections(target.server)
+                (conn,) = conns
                 assert conn.is_paused()
                 conn.resume()
                 await done.wait()
             raw.close()
             target.server.close()
     assert bytes(got) == payload
-
-
-def _connections(server: trionet.Server) -> list[trionet.Socket]:
-    return list(server._connections)
 
 
 async def test_listener_exception_on_a_parked_socket_ends_the_loop(tmp_path: Path) -> None:

@@ -905,7 +905,10 @@ async def test_timeout_on_parked_socket_is_pushed_back_by_poller_reads(tmp_path:
             timeouts: list[float] = []
             fired = trio.Event()
 
+            conns: list[trionet.Socket] = []
+
             def on_connection(c: trionet.Socket) -> None:
+                conns.append(c)
                 c.set_timeout(timeout * 1000)
                 c.on("data", lambda chunk: reads.append(trio.current_time()))
                 c.on("timeout", lambda: (timeouts.append(trio.current_time()), fired.set()))
@@ -917,7 +920,7 @@ async def test_timeout_on_parked_socket_is_pushed_back_by_poller_reads(tmp_path:
                 await trio.sleep(timeout / 3)
             await fired.wait()
             await trio.testing.wait_all_tasks_blocked()
-            (conn,) = target.server._connections
+            (conn,) = conns
             assert conn._parked or conn._poller is None  # (over a stream: no parking)
             raw.close()
             target.server.close()

@@ -21,7 +21,7 @@ arguments and starts the socket's task, whose ``_run`` calls ``_connect`` in a
 cancel scope (``_connect_in_scope``: ``destroy()`` cancels it, and it turns
 ``_LookupFailed`` and ``NodeError`` into the socket's error). This side sets
 ``_sock`` (the connected socket; wrapped as a stream when ``_poller`` is None,
-in ``_nursery``), ``_peer``, ``_bulk_size`` (a Unix socket reads less at once),
+in ``_nursery``), ``_bulk_size`` (a Unix socket reads less at once),
 ``_attempted_addresses`` and ``_connecting``; it reads ``_destroyed``,
 ``_no_delay_later`` and ``_keep_alive_later``, and calls ``set_no_delay()``,
 ``set_keep_alive()`` and ``_touch()``. Every attribute is a slot of
@@ -129,7 +129,6 @@ class Connector(Handle):
         _keep_alive_later: float | None
         _no_delay_later: bool
         _nursery: trio.Nursery
-        _peer: dict[str, Any] | tuple[Any, ...] | None
         _poller: Poller | None
         _sock: Any
 
@@ -224,7 +223,8 @@ class Connector(Handle):
         except BaseException:
             self._close_attempt(sock)
             raise
-        self._peer = {"address": address, "family": "IPv6" if fam == 6 else "IPv4", "port": port}
+        # The peer's address is not kept from here: as Node, the socket asks
+        # (getpeername) on first use and caches the answer (Socket._peername).
         return sock
 
     async def _wait_connected(self, sock: _stdsocket.socket) -> None:

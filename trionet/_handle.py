@@ -41,14 +41,14 @@ class Handle(EventEmitter):
         it is alive (keeps the loop going if ref'd) until ``_set_alive(False)``."""
         if not self._held:
             self._held = True
-            self._loop.active.add(self)
+            self._loop.active[self] = None
             self._set_alive(True)
 
     def _unhold(self) -> None:
         """The handle has closed what it opened."""
         if self._held:
             self._held = False
-            self._loop.active.discard(self)
+            self._loop.active.pop(self, None)
             self._set_alive(False)
             self._set_busy(False)
 

@@ -108,8 +108,10 @@ class Loop:
         self._tick_wakeup = trio.Event()
         self._refs = 0
         self._idle = trio.Event()
-        #: The active handles (see ``Handle._hold``), ref'd or not.
-        self.active: set[Handle] = set()
+        #: The active handles (see ``Handle._hold``), ref'd or not. A dict used as
+        #: an ordered set: a set's table grows 4x at a time and costs an idle
+        #: connection 33-105 B an entry (by the count held), a dict's 30-46 B.
+        self.active: dict[Handle, None] = {}
         self.recv_buffer = bytearray(RECV_BUFFER_SIZE)
         self.recv_view = memoryview(self.recv_buffer)
         #: The edge-triggered poller of the loop's connection sockets (the fast

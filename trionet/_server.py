@@ -7,8 +7,10 @@ among other deferred events) and runs the accept loop; every connection runs
 as a task in the server's own nursery.
 
 The accept loop is our own rather than trio's ``serve_listeners``: a Node server
-needs a registry of connections (``close()`` waits for them, ``max_connections``
-drops over the limit, ``get_connections`` counts them), one dual-stack ``::``
+needs a count of its open connections (``close()`` waits for them,
+``max_connections`` drops over the limit, ``get_connections`` reports it: a
+count, as Node keeps, not a registry an idle connection would pay an entry
+in), one dual-stack ``::``
 socket when the host is omitted, and accept errors handled as below.
 
 Accept errors (after trio's ``SocketListener`` and ``serve_listeners`` survey
@@ -166,7 +168,8 @@ class Server(Handle):
         self._sock: Any = None
         self._unix_path: str | None = None
         self._unix_inode: tuple[int, int] | None = None
-        self._connections: set[Socket] = set()
+        #: Accepted connections not yet closed (a count, as Node's ``_connections``).
+        self._connections = 0
         self._accept_scope: trio.CancelScope | None = None
         #: Bumped by every listen() and close(): a pending lookup whose id is stale
         #: does not bind (Node's ``_listeningId``).
@@ -401,7 +404,7 @@ class Server(Handle):
                 return
             # The server is a nursery: its connections' tasks (dispatchers, writers,
             # async listeners) run in it, and it closes after the last of them.
-            # A parked connection on the fast path has no task: the registry of
+            # A parked connection on the fast path has no task: the count of open
             # connections keeps the nursery open for it.
             async with trio.open_nursery() as nursery:
                 self._nursery = nursery
@@ -490,11 +493,11 @@ class Server(Handle):
         """A stream accepted by a trio listener as a held Socket; None (and the
         stream closed) over ``max_connections``."""
         limit = self.max_connections
-        if limit and len(self._connections) >= limit:
+        if limit and self._connections >= limit:
             self._spawn_close(stream)
             return None
-        connection = Socket._accepted(stream, None, self)
-        self._connections.add(connection)
+        connection = Socket._accepted(stream, self)
+        self._connections += 1
         connection._started = True
         connection._hold()
         return connection
@@ -512,17 +515,17 @@ class Server(Handle):
         KI-protected (see ``_loop``): Ctrl-C cannot leave an accepted descriptor
         owned by a local variable only.
         """
-        sock, peer = accept_nonblocking(listening)
+        sock = accept_nonblocking(listening)
         limit = self.max_connections
         # Node 20: `if (self.maxConnections && ...)`: 0 (or None) means no limit.
-        if limit and len(self._connections) >= limit:
+        if limit and self._connections >= limit:
             return self._drop(sock)
-        connection = Socket._accepted(sock, peer, self)
+        connection = Socket._accepted(sock, self)
         if self._no_delay:
             connection.set_no_delay(True)
         if self._keep_alive:
             connection.set_keep_alive(True, self._keep_alive_initial_delay)
-        self._connections.add(connection)
+        self._connections += 1
         connection._started = True
         connection._hold()
         return connection
@@ -565,8 +568,9 @@ class Server(Handle):
         else:
             self._loop.spawn_awaitable(awaitable)
 
-    def _connection_closed(self, connection: Socket) -> None:
-        self._connections.discard(connection)
+    def _connection_closed(self) -> None:
+        """One connection closed or was destroyed (``Socket._leave_server``, once)."""
+        self._connections -= 1
         if not self._connections and self._drained is not None:
             self._drained.set()
         if self._sock is None and self._closing:
@@ -622,12 +626,12 @@ class Server(Handle):
             DeprecationWarning,
             stacklevel=2,
         )
-        return len(self._connections)
+        return self._connections
 
     def get_connections(self, callback: Callable[..., object]) -> Server:
         """Call ``callback(None, count)`` soon with the number of open connections."""
         _validate.validate_function(callback, "callback")
-        self._loop.defer(callback, None, len(self._connections))
+        self._loop.defer(callback, None, self._connections)
         return self
 
     # == state =========================================================================

@@ -149,6 +149,7 @@ class Socket(Readable, Writable, Connector, Handle):
         "_connect_write",
         "_connecting",
         "_corked",
+        "_counted",
         "_decoder",
         "_default_encoding",
         "_destroyed",
@@ -259,6 +260,7 @@ class Socket(Readable, Writable, Connector, Handle):
         #: StreamHandle once ``_poller`` is None.
         self._sock: Any = None
         self._server: Server | None = None
+        self._counted = False  # the server counts it among its connections
         self._connecting = False
         self._started = False
         self._destroyed = False
@@ -336,7 +338,7 @@ class Socket(Readable, Writable, Connector, Handle):
         self._timeout_wakeup: Wakeup | None = None
         self._timer_running = False
         # Node's address dict, or accept()'s raw sockaddr until first asked for.
-        self._peer: dict[str, Any] | tuple[Any, ...] | None = None
+        self._peer: dict[str, Any] | None = None
         self._local: dict[str, Any] | None = None
         self.bytes_read = 0
         self.bytes_written = 0
@@ -424,11 +426,12 @@ class Socket(Readable, Writable, Connector, Handle):
         return self
 
     @classmethod
-    def _accepted(
-        cls, sock: _stdsocket.socket | trio.abc.Stream, peer: Any, server: Server
-    ) -> Socket:
+    def _accepted(cls, sock: _stdsocket.socket | trio.abc.Stream, server: Server) -> Socket:
         """A connection ``server`` accepted: a descriptor, or a stream from a trio
-        listener (``server.listen(listener)``)."""
+        listener (``server.listen(listener)``). As Node, the peer's address is
+        asked for (and cached) on first use, not kept from accept(): an idle
+        connection does not hold it, and after 'close' it is known only if
+        something asked for it before."""
         self = cls(allow_half_open=server._allow_half_open, high_water_mark=server._high_water_mark)
         self._nursery = server._nursery or self._nursery
         if isinstance(sock, trio.abc.Stream):
@@ -441,11 +444,8 @@ class Socket(Readable, Writable, Connector, Handle):
             self._sock = sock if self._poller is not None else wrap_socket(sock, self._nursery)
             if is_unix(sock):
                 self._bulk_size = UNIX_BULK_READ_SIZE
-            else:
-                # accept() told us the peer: no getpeername() later, and it stays
-                # known after the connection is gone (Node caches it on first use).
-                self._peer = peer
         self._server = server
+        self._counted = True  # the server counts it from now until _leave_server()
         if server._pause_on_connect:
             self._flowing = False
         else:  # as Node: read(0) at construction, before 'connection'
@@ -605,10 +605,16 @@ class Socket(Readable, Writable, Connector, Handle):
                 # elsewhere, so close() alone would not take it out of the epoll set.
                 self._poller.forget(sock.fileno(), unregister=self._adopted)
             sock.close()
-            if self._server is not None:
-                self._server._connection_closed(self)
+            self._leave_server()
         self._connecting = False
         self._wake_iterators()
+
+    def _leave_server(self) -> None:
+        """The accepting server stops counting this connection (once)."""
+        if self._counted:
+            self._counted = False
+            assert self._server is not None
+            self._server._connection_closed()
 
     def _set_write_done(self) -> None:
         self._write_side_done = True
@@ -1128,10 +1134,9 @@ class Socket(Readable, Writable, Connector, Handle):
             self._had_error = True
         self._interrupt()
         self._wake_iterators()
-        if self._server is not None:
-            # As Node: the server stops counting it at once (getConnections, a
-            # max_connections slot, 'close' once the last one went).
-            self._server._connection_closed(self)
+        # As Node: the server stops counting it at once (getConnections, a
+        # max_connections slot, 'close' once the last one went).
+        self._leave_server()
         if self._in_listener and self._open:
             # Our task is inside an async listener: close now, as Node does,
             # instead of once the listener returns.
@@ -1404,10 +1409,6 @@ class Socket(Readable, Writable, Connector, Handle):
 
     def _peername(self) -> dict[str, Any]:
         peer = self._peer
-        if isinstance(peer, tuple):
-            sock = self._sock
-            family = _stdsocket.AF_INET6 if len(peer) == 4 else _stdsocket.AF_INET
-            peer = self._peer = sockaddr_to_address(sock.family if sock else family, peer)
         if peer is None:
             sock = self._sock
             if sock is None or sock.fileno() == -1 or self._connecting:

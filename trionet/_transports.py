@@ -142,11 +142,12 @@ def is_unix(handle: Any) -> bool:
 
 
 @enable_ki_protection
-def accept_nonblocking(listening: _stdsocket.socket) -> tuple[_stdsocket.socket, Any]:
-    """``listening.accept()``, the new socket non-blocking: without the enum
-    conversions of ``socket.accept()``; KI-protected, so that no accepted
+def accept_nonblocking(listening: _stdsocket.socket) -> _stdsocket.socket:
+    """``listening.accept()``'s new socket, non-blocking: without the enum
+    conversions of ``socket.accept()``, nor its peer address (the socket asks
+    for that on first use, as Node does); KI-protected, so that no accepted
     descriptor is ever held by nothing."""
-    fd, peer = listening._accept()  # type: ignore[attr-defined]
+    fd, _ = listening._accept()  # type: ignore[attr-defined]
     sock = None
     try:
         sock = _stdsocket.socket(_family(listening), _type(listening), listening.proto, fd)
@@ -157,7 +158,7 @@ def accept_nonblocking(listening: _stdsocket.socket) -> tuple[_stdsocket.socket,
         else:
             sock.close()
         raise
-    return sock, peer
+    return sock
 
 
 def socket_under(stream: object) -> Any:
