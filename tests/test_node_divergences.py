@@ -623,3 +623,27 @@ async def test_server_socket_options_apply_to_accepted_sockets(
             server.close()
     assert row[:2] == expected[:2]
     assert row[2] == (system_idle if expected[2] is None else expected[2])
+
+
+# ======================================== found by the conformance pair address_shapes
+
+
+async def test_a_task_woken_by_connect_runs_before_the_socket_reads_on(
+    transport: str, tmp_path: Path
+) -> None:
+    """``await once(sock, "connect")`` resumes while the socket is still open, even
+    when the server's FIN is already waiting: in Node the continuation runs before
+    the next read. (The socket's task emitted 'connect' and read on in the same
+    step: 'end', end() and close came first in about one connect in five.)"""
+    with trio.fail_after(20):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, lambda c: c.end())
+            seen: list[tuple[bool, str, int]] = []
+            for _ in range(40):
+                s = trionet.connect(*args)
+                await trionet.once(s, "connect")
+                seen.append((s.destroyed, s.ready_state, s.bytes_read))
+                s.destroy()
+                await trionet.once(s, "close")
+            server.close()
+    assert set(seen) == {(False, "open", 0)}

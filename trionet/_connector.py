@@ -138,13 +138,14 @@ class Connector(Handle):
 
     # == connecting: a Unix path, or TCP (a lookup, Happy Eyeballs) ====================
 
-    async def _connect(self, options: ConnectOptions) -> None:
+    async def _connect(self, options: ConnectOptions) -> bool:
+        """Connect, then emit 'connect' and 'ready': whether they had listeners."""
         if options.path is not None:
             await self._connect_unix(options.path)
         else:
             await self._connect_tcp(options)
         if self._destroyed:  # while the kernel connected without a checkpoint
-            return
+            return False
         if self._poller is None:
             self._sock = wrap_socket(self._sock, self._nursery)
         self._connecting = False
@@ -155,8 +156,8 @@ class Connector(Handle):
         elif self._keep_alive_later is not None:
             self.set_keep_alive(True, self._keep_alive_later)
         self._touch()
-        await self._emit_awaiting("connect")
-        await self._emit_awaiting("ready")
+        heard = await self._emit_awaiting("connect")
+        return await self._emit_awaiting("ready") or heard
 
     async def _connect_unix(self, path: str) -> None:
         sock = _stdsocket.socket(_stdsocket.AF_UNIX, _stdsocket.SOCK_STREAM)

@@ -48,7 +48,7 @@ from trio.lowlevel import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
-__all__ = ["Parked", "Poller", "Wakeup"]
+__all__ = ["Parked", "Poller", "Wakeup", "after_woken_tasks"]
 
 
 def _epoll_flags() -> tuple[int, int, int, int, int, int]:
@@ -165,7 +165,9 @@ class Poller:
             while True:
                 again, self._again = self._again, []
                 soon, self._soon = self._soon, []
-                if again or soon:
+                if soon:
+                    await after_woken_tasks()
+                elif again:
                     await trio.lowlevel.checkpoint()
                 else:
                     # call_again() from another task wakes us through this scope.
@@ -290,8 +292,8 @@ class Poller:
             self._sleeping.cancel()
 
     def call_soon(self, fn: Callable[[], object]) -> None:
-        """Call ``fn()`` on a later round, after a checkpoint: a task woken before
-        this call runs before ``fn`` does."""
+        """Call ``fn()`` on a later round, after ``after_woken_tasks()``: a task
+        woken before this call runs before ``fn`` does."""
         self._soon.append(fn)
         if self._sleeping is not None:
             self._sleeping.cancel()
@@ -343,6 +345,19 @@ class Poller:
                 self._epoll.unregister(fd)
             except (OSError, ValueError):  # ValueError: the loop's epoll is closed
                 pass
+
+
+async def after_woken_tasks() -> None:
+    """Come back once every task woken before this call has taken its step (as
+    Node runs the microtasks an event queued before the next I/O callback).
+
+    trio runs the tasks rescheduled during one batch in the next batch, in an
+    order it shuffles: a single checkpoint taken in the batch that woke them
+    comes back in that same next batch, before or after them. The second
+    checkpoint comes back one batch later, after all of them.
+    """
+    await trio.lowlevel.checkpoint()
+    await trio.lowlevel.cancel_shielded_checkpoint()
 
 
 async def _take_ready(ready: set[int], fd: int) -> None:

@@ -104,7 +104,7 @@ from ._handle import Handle
 from ._iterator import _SocketIterator
 from ._options import HIGH_WATER_MARK_KEYS, ConnectOptions, high_water_marks, normalize_connect
 from ._pipe import _Pipe
-from ._poller import Wakeup
+from ._poller import Wakeup, after_woken_tasks
 from ._readable import (
     BULK_READ_SIZE,
     PAUSED_READ_SIZE,
@@ -484,12 +484,19 @@ class Socket(Readable, Writable, Connector, Handle):
         """Connect (with a cancel scope: a lookup in a thread, Happy Eyeballs), then serve."""
         try:
             if options is not None:
+                heard = False
                 try:
                     # destroy() before this task started: no lookup, no SYN.
                     if not self._destroyed:
-                        await self._connect_in_scope(options)
+                        heard = await self._connect_in_scope(options)
                 finally:
                     self._loop.release()
+                if heard:
+                    # A task woken by 'connect' (``await once(sock, "connect")``)
+                    # takes its step before this socket reads on, as a Node
+                    # continuation runs before the next I/O: else a FIN already
+                    # there could end and close the socket first.
+                    await after_woken_tasks()
                 # As Node's afterConnect: reading starts unless paused by now.
                 if self._flowing is not False:
                     self._read_wanted = True
@@ -501,12 +508,14 @@ class Socket(Readable, Writable, Connector, Handle):
             raise
         await self._serve(None)
 
-    async def _connect_in_scope(self, options: ConnectOptions) -> None:
-        """Connect in a cancel scope of its own: destroy() cancels it."""
+    async def _connect_in_scope(self, options: ConnectOptions) -> bool:
+        """Connect in a cancel scope of its own: destroy() cancels it. Whether
+        'connect' or 'ready' had listeners."""
+        heard = False
         scope = self._io_scope = trio.CancelScope()
         with scope:
             try:
-                await self._connect(options)
+                heard = await self._connect(options)
             except _errors.NodeError as exc:
                 self._fail(exc)
             except _LookupFailed as exc:
@@ -516,6 +525,7 @@ class Socket(Readable, Writable, Connector, Handle):
                     raise
         # From here destroy() wakes our waits instead (_interrupt).
         self._io_scope = None
+        return heard
 
     @enable_ki_protection
     async def _serve(self, pending: Awaitable[object] | None) -> None:
