@@ -354,10 +354,11 @@ async def after_woken_tasks() -> None:
     trio runs the tasks rescheduled during one batch in the next batch, in an
     order it shuffles: a single checkpoint taken in the batch that woke them
     comes back in that same next batch, before or after them. The second
-    checkpoint comes back one batch later, after all of them.
+    checkpoint comes back one batch later, after all of them. Both are cancel
+    points (a loop ending meanwhile stops the caller here).
     """
     await trio.lowlevel.checkpoint()
-    await trio.lowlevel.cancel_shielded_checkpoint()
+    await trio.lowlevel.checkpoint()
 
 
 async def _take_ready(ready: set[int], fd: int) -> None:
