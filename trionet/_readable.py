@@ -6,8 +6,9 @@ happens to bytes once they have been read from the kernel or the stream:
 * flowing or paused: ``pause()``, ``resume()``, a ``'data'`` listener starting
   the flow; ``_wake_flow`` tells whoever reads that the flow changed (the
   poller, for a parked socket; else the task waiting in ``_wait_flowing``);
-* emitting ``'data'`` (``_deliver_now`` from the poller's callback, without a
-  task; ``_deliver``/``_flush_buffered`` from the socket's task) and ``'end'``
+* emitting ``'data'`` (``_deliver_now`` and ``_flush_now``, called from the
+  poller's callback without a task or from the socket's task, which awaits what
+  a listener leaves: ``_flush_buffered``) and ``'end'``
   (``_emit_end``, once everything read has been consumed);
 * the read-ahead buffer: ``_rbuf`` (bytes, or str once an encoding is set),
   ``_rbuf_len``, ``_rbuf_off`` (taken from the head chunk by ``read(n)``);
@@ -113,6 +114,7 @@ class Readable(Handle):
 
         def _update_alive(self) -> None: ...
         def _poll_readable(self) -> bool: ...
+        async def _await_listener(self, pending: Awaitable[object]) -> None: ...
         def destroy(self, error: BaseException | None = None) -> Socket: ...
         def end(
             self,
@@ -271,19 +273,24 @@ class Readable(Handle):
             if r is not None and r is not True and r is not False and inspect.isawaitable(r):
                 await r
 
-    async def _deliver(self, data: bytes | str) -> None:
-        if isinstance(data, str):  # buffered as text: already decoded
-            await self._emit_awaiting("data", data)
-        elif self._decoder is not None:
-            text = self._decoder.decode(data)
-            if text:
-                await self._emit_awaiting("data", text)
-        else:
-            await self._emit_awaiting("data", data)
+    def _flush_now(self) -> Awaitable[object] | None:
+        """Emit what was read ahead, chunk by chunk, while the socket flows: the
+        rest of an emit a listener left to await (await it, then call again),
+        else None. From the poller's callback (``_flush_parked``) or the
+        socket's task (``_flush_buffered``)."""
+        while self._rbuf and self._flowing and not self._iterators and not self._destroyed:
+            chunk = self._take_buffered()
+            if isinstance(chunk, str):  # buffered as text: decoded already
+                pending = self._emit_now("data", chunk)
+            else:
+                pending = self._deliver_now(chunk)
+            if pending is not None:
+                return pending
+        return None
 
     async def _flush_buffered(self) -> None:
-        while self._rbuf and self._flowing and not self._iterators and not self._destroyed:
-            await self._deliver(self._take_buffered())
+        while (pending := self._flush_now()) is not None:
+            await self._await_listener(pending)
 
     async def _emit_end(self) -> None:
         self._read_done = True

@@ -961,15 +961,10 @@ class Socket(Readable, Writable, Connector, Handle):
         """Emit what was read ahead, now that the socket flows (resume(), a 'data'
         listener, pipe()), without a task: False if a listener left something to
         await (a task then goes on) or took the socket out of the poller's care."""
-        while self._rbuf and self._flowing and not self._iterators and not self._destroyed:
-            chunk = self._take_buffered()
-            if isinstance(chunk, str):  # buffered as text: decoded already
-                pending = self._emit_now("data", chunk)
-            else:
-                pending = self._deliver_now(chunk)
-            if pending is not None:
-                self._await_pending(pending)
-                return False
+        pending = self._flush_now()
+        if pending is not None:
+            self._await_pending(pending)
+            return False
         return self._parked and not self._destroyed
 
     def _end_parked(self) -> None:
