@@ -482,27 +482,27 @@ class Socket(Readable, Writable, Connector, Handle):
     @enable_ki_protection
     async def _run(self, options: ConnectOptions | None) -> None:
         """Connect (with a cancel scope: a lookup in a thread, Happy Eyeballs), then serve."""
+        heard = False
         try:
             if options is not None:
-                heard = False
                 try:
                     # destroy() before this task started: no lookup, no SYN.
                     if not self._destroyed:
                         heard = await self._connect_in_scope(options)
                 finally:
                     self._loop.release()
-                if heard:
-                    # A task woken by 'connect' (``await once(sock, "connect")``)
-                    # takes its step before this socket reads on, as a Node
-                    # continuation runs before the next I/O: else a FIN already
-                    # there could end and close the socket first.
-                    await after_woken_tasks()
                 # As Node's afterConnect: reading starts unless paused by now.
                 if self._flowing is not False:
                     self._read_wanted = True
             if not self._destroyed:
                 self._open = True
-                self._after_open()
+                self._after_open()  # the writes and end() made while connecting
+            if heard:
+                # A task woken by 'connect' (``await once(sock, "connect")``)
+                # takes its step before this socket reads on, as a Node
+                # continuation runs before the next I/O: else a FIN already
+                # there could end and close the socket first.
+                await after_woken_tasks()
         except BaseException:
             self._abandon()
             raise
