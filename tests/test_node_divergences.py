@@ -647,3 +647,46 @@ async def test_a_task_woken_by_connect_runs_before_the_socket_reads_on(
                 await trionet.once(s, "close")
             server.close()
     assert set(seen) == {(False, "open", 0)}
+
+
+# ============================================== found by review of the flush's merge
+
+
+@pytest.mark.parametrize("when", ["read ahead", "fresh"])
+async def test_destroy_in_a_data_listener_closes_for_a_later_async_listener(
+    transport: str, tmp_path: Path, when: str
+) -> None:
+    """A sync 'data' listener calls destroy(); a later async 'data' listener awaits
+    'close'. As in Node, destroy() leads to 'close' and the listener resumes:
+    while the socket's task runs the listeners it must close at once, or it
+    would wait for a listener that waits for it (over a stream, both for bytes
+    read ahead and flushed later, and for a fresh read)."""
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server, args = await listen(transport, tmp_path, lambda c: c.write(b"hello"))
+            s = trionet.connect(*args)
+            got: list[str] = []
+            resumed = trio.Event()
+
+            def sync_destroy(chunk: bytes) -> None:
+                got.append("data")
+                s.destroy()
+
+            async def await_close(chunk: bytes) -> None:
+                await trionet.once(s, "close")
+                got.append("async listener saw close")
+                resumed.set()
+
+            s.on("close", lambda _: got.append("close"))
+            if when == "fresh":
+                s.on("data", sync_destroy)
+                s.on("data", await_close)
+            await trionet.once(s, "connect")
+            if when == "read ahead":
+                while s.readable_length < 5:  # read ahead, with nobody listening
+                    await trio.lowlevel.checkpoint()
+                s.on("data", sync_destroy)
+                s.on("data", await_close)
+            await resumed.wait()
+            server.close()
+    assert got == ["data", "close", "async listener saw close"]

@@ -330,6 +330,51 @@ socket.on('close', () => console.log('close'));
 """
 
 
+async def test_tls_server_ending_first_is_no_longer_counted(certs: Certs) -> None:
+    """The server's connection over an SSLListener end()s first: its TLS close
+    closes the descriptor before the socket closes. It must still leave the
+    server's count, so that get_connections() says 0 and server.close() emits
+    'close' (found by review: the count was only taken down with a descriptor
+    still open, and the server waited for it forever)."""
+    with trio.fail_after(TIMEOUT):
+        async with trionet.open_loop():
+            tcp_sock = trio.socket.socket(stdsocket.AF_INET, stdsocket.SOCK_STREAM)
+            await tcp_sock.bind(("127.0.0.1", 0))
+            tcp_sock.listen()
+            listener = trio.SSLListener(trio.SocketListener(tcp_sock), certs.server_context())
+            recorders: list[Recorder] = []
+
+            def on_connection(conn: trionet.Socket) -> None:
+                recorders.append(Recorder(conn, "end", "finish", "close"))
+                conn.end(b"bye")
+
+            server = trionet.create_server(on_connection)
+            server_events = Recorder(server, "listening", "close")
+            server.listen(listener)
+            await server_events.wait("listening")
+            client = trio.SSLStream(
+                await trio.open_tcp_stream("127.0.0.1", tcp_sock.getsockname()[1]),
+                certs.client_context(),
+                server_hostname="127.0.0.1",
+            )
+            received = b""
+            try:
+                while chunk := await client.receive_some():
+                    received += chunk
+            except trio.BrokenResourceError:
+                pass
+            await trio.aclose_forcefully(client)
+            (events,) = recorders
+            await events.wait("close")
+            counted: list[int] = []
+            server.get_connections(lambda err, n: counted.append(n))
+            server.close()
+            await server_events.wait("close")
+    assert received == b"bye"
+    assert events.names() == ["finish", "end", "close"]  # as Node's TLS server socket
+    assert counted == [0]
+
+
 @pytest.mark.node
 async def test_tls_server_over_ssl_listener_serves_node_tls_client(certs: Certs) -> None:
     size = 300_000

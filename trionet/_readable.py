@@ -98,6 +98,7 @@ class Readable(Handle):
         _flowing: bool | None
         _flusher: Wakeup | None
         _iter_wakeup: Wakeup | None
+        _in_listener: int
         _iterators: int
         _nursery: trio.Nursery
         _open: bool
@@ -289,7 +290,16 @@ class Readable(Handle):
         return None
 
     async def _flush_buffered(self) -> None:
-        while (pending := self._flush_now()) is not None:
+        while True:
+            # Counted, as the task waits on the listeners: destroy() in one closes
+            # at once (a later listener may await 'close').
+            self._in_listener += 1
+            try:
+                pending = self._flush_now()
+            finally:
+                self._in_listener -= 1
+            if pending is None:
+                return
             await self._await_listener(pending)
 
     async def _emit_end(self) -> None:

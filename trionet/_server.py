@@ -498,6 +498,7 @@ class Server(Handle):
             return None
         connection = Socket._accepted(stream, self)
         self._connections += 1
+        connection._counted = True  # until its _leave_server()
         connection._started = True
         connection._hold()
         return connection
@@ -526,6 +527,7 @@ class Server(Handle):
         if self._keep_alive:
             connection.set_keep_alive(True, self._keep_alive_initial_delay)
         self._connections += 1
+        connection._counted = True  # until its _leave_server()
         connection._started = True
         connection._hold()
         return connection

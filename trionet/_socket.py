@@ -337,7 +337,7 @@ class Socket(Readable, Writable, Connector, Handle):
         self._last_active = 0.0
         self._timeout_wakeup: Wakeup | None = None
         self._timer_running = False
-        # Node's address dict, or accept()'s raw sockaddr until first asked for.
+        # Node's address dict of the peer, once asked for (Node's _peername).
         self._peer: dict[str, Any] | None = None
         self._local: dict[str, Any] | None = None
         self.bytes_read = 0
@@ -445,7 +445,6 @@ class Socket(Readable, Writable, Connector, Handle):
             if is_unix(sock):
                 self._bulk_size = UNIX_BULK_READ_SIZE
         self._server = server
-        self._counted = True  # the server counts it from now until _leave_server()
         if server._pause_on_connect:
             self._flowing = False
         else:  # as Node: read(0) at construction, before 'connection'
@@ -609,13 +608,17 @@ class Socket(Readable, Writable, Connector, Handle):
         self._writer_scope = self._timer_scope = None
         self._writer_running = self._timer_running = False
         sock = self._sock
-        if sock is not None and sock.fileno() != -1:
-            if self._poller is not None and not isinstance(sock, StreamHandle):
+        if sock is not None:
+            fd = sock.fileno()
+            if fd != -1 and self._poller is not None and not isinstance(sock, StreamHandle):
                 # Wake any task waiting on it; an adopted descriptor may be duplicated
                 # elsewhere, so close() alone would not take it out of the epoll set.
-                self._poller.forget(sock.fileno(), unregister=self._adopted)
+                self._poller.forget(fd, unregister=self._adopted)
+            # Every handle's close() is idempotent. A stream's descriptor may be
+            # gone already (end() on a TLS stream closes it gracefully) while the
+            # handle still has to close and the server still counts the socket.
             sock.close()
-            self._leave_server()
+        self._leave_server()
         self._connecting = False
         self._wake_iterators()
 
@@ -835,8 +838,13 @@ class Socket(Readable, Writable, Connector, Handle):
                 continue  # EOF: the loop emits 'end'
             if self._flowing and not self._iterators:
                 # As the poller's callback does: emit now, await only what an
-                # async listener left (counted: destroy() in it closes at once).
-                pending = self._deliver_now(data)
+                # async listener left. Counted, as the task waits on the listeners
+                # (destroy() in one closes at once: a later one may await 'close').
+                self._in_listener += 1
+                try:
+                    pending = self._deliver_now(data)
+                finally:
+                    self._in_listener -= 1
                 if pending is not None:
                     await self._await_listener(pending)
             else:
@@ -1415,6 +1423,8 @@ class Socket(Readable, Writable, Connector, Handle):
     def _peername(self) -> dict[str, Any]:
         peer = self._peer
         if peer is None:
+            if self._destroyed:
+                return {}  # as Node: no handle left to ask
             sock = self._sock
             if sock is None or sock.fileno() == -1 or self._connecting:
                 return {}
@@ -1490,7 +1500,7 @@ class Socket(Readable, Writable, Connector, Handle):
         return self
 
     def __repr__(self) -> str:
-        remote = self._peername() or None
+        remote = self._peer  # (not asked for here: a repr changes nothing)
         return f"<trionet.Socket {self.ready_state} local={self._local} remote={remote}>"
 
 

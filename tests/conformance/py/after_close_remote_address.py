@@ -1,8 +1,9 @@
 # An accepted socket's remote address after 'close': asked of the kernel
 # (getpeername) on first use and cached, as in Node, so it is still known in
 # 'close' when something asked while the connection was open, and None when
-# nothing did (no descriptor left to ask). Also for a client that never asked.
-# (The local end: after_close_local_state.)
+# nothing did (no descriptor left to ask), also when first asked right after
+# destroy(). Also for a client that never asked. (The local end:
+# after_close_local_state.)
 from _trace import log, run
 
 import trionet
@@ -26,21 +27,36 @@ def main() -> None:
                 port is not None and port > 0,
                 c.remote_family,
             )
-            if accepted == 2 and n == 2:
+            if n == 2:
+                third = trionet.connect(server.address()["port"], "127.0.0.1")
+                third.on("error", lambda err: None)
+                third.resume()
+            if n == 3:
                 server.close()
 
         c.on("close", on_close)
-        c.end()
+        if n == 3:
+            c.destroy()
+            port = c.remote_port
+            log(
+                "third asked after destroy()",
+                c.remote_address,
+                port is not None and port > 0,
+                c.remote_family,
+            )
+        else:
+            c.end()
 
     server = trionet.create_server(on_connection)
 
     def on_listening() -> None:
-        first = trionet.connect(server.address()["port"], "127.0.0.1")
+        port = server.address()["port"]
+        first = trionet.connect(port, "127.0.0.1")
         first.resume()
 
         def on_first_close(_: bool) -> None:
             log("client closed remote", first.remote_address, first.remote_port)
-            second = trionet.connect(server.address()["port"], "127.0.0.1")
+            second = trionet.connect(port, "127.0.0.1")
             second.resume()
 
         first.on("close", on_first_close)
