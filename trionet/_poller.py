@@ -234,10 +234,14 @@ class Poller:
         Await the result at once: the wait is registered by the call itself (so
         that no coroutine frame of ours stays on the stack of a waiting task).
         """
+        if self._closed:
+            return _loop_ended()
         return self._wait(fd, self._readers, self._readable, self._hung_up)
 
     def wait_writable(self, fd: int) -> Coroutine[Any, Any, None]:
         """Until ``fd`` may have become writable (as ``wait_readable``)."""
+        if self._closed:
+            return _loop_ended()
         if not self._registered.get(fd):
             self._watch_writes(fd)
         return self._wait(fd, self._writers, self._writable, self._errored)
@@ -359,6 +363,15 @@ async def after_woken_tasks() -> None:
     """
     await trio.lowlevel.checkpoint()
     await trio.lowlevel.checkpoint()
+
+
+async def _loop_ended() -> None:
+    """A wait asked for after the poller closed its epoll set: the first step of
+    a task started just before the loop ended (a writer, a connect). The loop's
+    tasks are cancelled by then, so the checkpoint raises Cancelled; a task
+    shielded from that gets ClosedResourceError, as a wait the end interrupted."""
+    await trio.lowlevel.checkpoint()
+    raise trio.ClosedResourceError("the trionet loop has ended")
 
 
 async def _take_ready(ready: set[int], fd: int) -> None:
