@@ -69,6 +69,15 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
     return Certs(tmp_path_factory.mktemp("certs"))
 
 
+async def tls_listener(certs: Certs) -> tuple[trio.SSLListener[trio.SocketStream], int]:
+    """A trio TLS listener on 127.0.0.1 (a free port) with ``certs``, and its port."""
+    tcp_sock = trio.socket.socket(stdsocket.AF_INET, stdsocket.SOCK_STREAM)
+    await tcp_sock.bind(("127.0.0.1", 0))
+    tcp_sock.listen()
+    listener = trio.SSLListener(trio.SocketListener(tcp_sock), certs.server_context())
+    return listener, tcp_sock.getsockname()[1]
+
+
 class Recorder:
     """The events of a socket in order, and an event per name to wait on."""
 
@@ -338,10 +347,7 @@ async def test_tls_server_ending_first_is_no_longer_counted(certs: Certs) -> Non
     still open, and the server waited for it forever)."""
     with trio.fail_after(TIMEOUT):
         async with trionet.open_loop():
-            tcp_sock = trio.socket.socket(stdsocket.AF_INET, stdsocket.SOCK_STREAM)
-            await tcp_sock.bind(("127.0.0.1", 0))
-            tcp_sock.listen()
-            listener = trio.SSLListener(trio.SocketListener(tcp_sock), certs.server_context())
+            listener, port = await tls_listener(certs)
             recorders: list[Recorder] = []
 
             def on_connection(conn: trionet.Socket) -> None:
@@ -353,7 +359,7 @@ async def test_tls_server_ending_first_is_no_longer_counted(certs: Certs) -> Non
             server.listen(listener)
             await server_events.wait("listening")
             client = trio.SSLStream(
-                await trio.open_tcp_stream("127.0.0.1", tcp_sock.getsockname()[1]),
+                await trio.open_tcp_stream("127.0.0.1", port),
                 certs.client_context(),
                 server_hostname="127.0.0.1",
             )
@@ -382,10 +388,7 @@ async def test_tls_server_over_ssl_listener_serves_node_tls_client(certs: Certs)
     expected = payload.upper() + f"TOTAL {size}\n".encode()
     with trio.fail_after(TIMEOUT):
         async with trionet.open_loop():
-            tcp_sock = trio.socket.socket(stdsocket.AF_INET, stdsocket.SOCK_STREAM)
-            await tcp_sock.bind(("127.0.0.1", 0))
-            tcp_sock.listen()
-            listener = trio.SSLListener(trio.SocketListener(tcp_sock), certs.server_context())
+            listener, port = await tls_listener(certs)
             connections: list[trionet.Socket] = []
             recorders: list[Recorder] = []
 
@@ -406,7 +409,7 @@ async def test_tls_server_over_ssl_listener_serves_node_tls_client(certs: Certs)
             assert address == {
                 "address": "127.0.0.1",
                 "family": "IPv4",
-                "port": tcp_sock.getsockname()[1],
+                "port": port,
             }
             async with node_process(
                 NODE_TLS_CLIENT, str(address["port"]), str(certs.ca_file), str(size)
