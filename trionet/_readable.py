@@ -98,7 +98,6 @@ class Readable(Handle):
         _flowing: bool | None
         _flusher: Wakeup | None
         _iter_wakeup: Wakeup | None
-        _in_listener: int
         _iterators: int
         _nursery: trio.Nursery
         _open: bool
@@ -115,6 +114,9 @@ class Readable(Handle):
 
         def _update_alive(self) -> None: ...
         def _poll_readable(self) -> bool: ...
+        def _call_listeners(
+            self, emit: Callable[..., Awaitable[object] | None], *args: object
+        ) -> Awaitable[object] | None: ...
         async def _await_listener(self, pending: Awaitable[object]) -> None: ...
         def destroy(self, error: BaseException | None = None) -> Socket: ...
         def end(
@@ -290,16 +292,7 @@ class Readable(Handle):
         return None
 
     async def _flush_buffered(self) -> None:
-        while True:
-            # Counted, as the task waits on the listeners: destroy() in one closes
-            # at once (a later listener may await 'close').
-            self._in_listener += 1
-            try:
-                pending = self._flush_now()
-            finally:
-                self._in_listener -= 1
-            if pending is None:
-                return
+        while (pending := self._call_listeners(self._flush_now)) is not None:
             await self._await_listener(pending)
 
     async def _emit_end(self) -> None:

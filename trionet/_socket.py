@@ -563,6 +563,18 @@ class Socket(Readable, Writable, Connector, Handle):
             if not parked:
                 self._abandon()
 
+    def _call_listeners(
+        self, emit: Callable[..., Awaitable[object] | None], *args: object
+    ) -> Awaitable[object] | None:
+        """``emit(*args)`` (a synchronous emit) from the socket's task, counted as
+        ``_emit_awaiting`` counts: the task waits on these listeners, so destroy()
+        in one closes at once (a later listener may await 'close')."""
+        self._in_listener += 1
+        try:
+            return emit(*args)
+        finally:
+            self._in_listener -= 1
+
     async def _await_listener(self, pending: Awaitable[object]) -> None:
         """The rest of an emit an async listener left; counted, so that destroy()
         in it closes at once (see ``_emit_awaiting``)."""
@@ -838,13 +850,8 @@ class Socket(Readable, Writable, Connector, Handle):
                 continue  # EOF: the loop emits 'end'
             if self._flowing and not self._iterators:
                 # As the poller's callback does: emit now, await only what an
-                # async listener left. Counted, as the task waits on the listeners
-                # (destroy() in one closes at once: a later one may await 'close').
-                self._in_listener += 1
-                try:
-                    pending = self._deliver_now(data)
-                finally:
-                    self._in_listener -= 1
+                # async listener left.
+                pending = self._call_listeners(self._deliver_now, data)
                 if pending is not None:
                     await self._await_listener(pending)
             else:
