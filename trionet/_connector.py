@@ -128,6 +128,7 @@ class Connector(Handle):
         _destroyed: bool
         _keep_alive_later: float | None
         _no_delay_later: bool
+        _short_read: bool
         _nursery: trio.Nursery
         _poller: Poller | None
         _sock: Any
@@ -148,6 +149,10 @@ class Connector(Handle):
             return False
         if self._poller is None:
             self._sock = wrap_socket(self._sock, self._nursery)
+        else:
+            # As an accepted socket: rarely readable yet, so the first read waits
+            # for the poller's edge (registered since the connect: none is missed).
+            self._short_read = True
         self._connecting = False
         if options.no_delay or self._no_delay_later:
             self.set_no_delay(True)

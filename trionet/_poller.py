@@ -92,9 +92,11 @@ _MAX_EVENTS = 1024
 class Parked(Protocol):
     """What the poller calls for a parked descriptor."""
 
-    def _poll_readable(self) -> bool:
+    def _poll_readable(self, edge: bool = True) -> bool:
         """The descriptor may be readable: act on it. False leaves the edge for a
-        task that will wait on the descriptor (``async for``)."""
+        task that will wait on the descriptor (``async for``). ``edge=False``: a
+        call_again() with no readiness edge kept for it (read only if the last
+        read was not short)."""
 
     def _abandon(self) -> None:
         """The loop is ending: close without a task."""
@@ -201,8 +203,14 @@ class Poller:
                                     self._uncaught(exc)
                 for fd, owner in again:
                     if parked.get(fd) is owner:
+                        # An edge kept for it (it was not reading then) is spent
+                        # now; without one, it reads only if its last read was
+                        # not short (edge-triggered: new data brings an edge).
+                        edge = fd in readable
+                        if edge:
+                            readable.discard(fd)
                         try:
-                            if not owner._poll_readable():
+                            if not owner._poll_readable(edge or fd in hung_up):
                                 self.mark_readable(fd)
                         except Exception as exc:
                             self._uncaught(exc)
@@ -291,16 +299,24 @@ class Poller:
     def call_again(self, fd: int, owner: Parked) -> None:
         """Call a parked owner next round, after a checkpoint (its read filled the
         buffer, the peer has hung up, or its state changed: resume())."""
-        self._again.append((fd, owner))
-        if self._sleeping is not None:
-            self._sleeping.cancel()
+        again = self._again
+        if not again or again[-1][1] is not owner:  # (pipe() resumes twice in a row)
+            again.append((fd, owner))
+        self._wake()
 
     def call_soon(self, fn: Callable[[], object]) -> None:
         """Call ``fn()`` on a later round, after ``after_woken_tasks()``: a task
         woken before this call runs before ``fn`` does."""
         self._soon.append(fn)
-        if self._sleeping is not None:
-            self._sleeping.cancel()
+        self._wake()
+
+    def _wake(self) -> None:
+        """Wake the poller's task if it sleeps in trio's epoll (once: trio's
+        cancel() is not free even when the scope is cancelled already)."""
+        sleeping = self._sleeping
+        if sleeping is not None:
+            self._sleeping = None
+            sleeping.cancel()
 
     def hung_up(self, fd: int) -> bool:
         """Whether the peer has hung up ``fd``: reads find data or EOF at once."""

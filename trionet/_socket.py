@@ -898,6 +898,7 @@ class Socket(Readable, Writable, Connector, Handle):
         self._parked = True
         fd = sock.fileno()
         if poller.park(fd, self):
+            self._short_read = False  # the edge it kept is ours: read
             poller.call_again(fd, self)
         return True
 
@@ -913,10 +914,11 @@ class Socket(Readable, Writable, Connector, Handle):
             poller.unpark(sock.fileno())
         self._nursery.start_soon(self._serve, pending)
 
-    def _poll_readable(self) -> bool:
+    def _poll_readable(self, edge: bool = True) -> bool:
         """The poller's callback for a parked socket that may be readable.
 
-        Does one step of ``_dispatch`` without a task: reads once, and emits or
+        Does one step of ``_dispatch`` without a task: reads once (not when called
+        again with no new ``edge`` after a short read), and emits or
         buffers what came. Anything to await (an async listener, 'end', closing,
         a buffer to flush) goes to a new task. False when an ``async for`` is
         reading: the readiness is left for it.
@@ -940,6 +942,8 @@ class Socket(Readable, Writable, Connector, Handle):
             return False
         if not (self._flowing or self._reads_ahead()):
             return False
+        if not edge and self._short_read:
+            return True  # called again with no new edge: the kernel has nothing
         data = self._read_chunk()
         if data is None:
             return True
