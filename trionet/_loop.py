@@ -127,8 +127,10 @@ class Loop:
 
     def defer(self, fn: Callable[..., object], *args: object) -> None:
         """Call ``fn(*args)`` soon, after the current step, in FIFO order."""
-        self._queue.append((fn, args))
-        self._tick_wakeup.set()
+        queue = self._queue
+        if not queue:  # else the tick task is woken already, or draining the queue
+            self._tick_wakeup.set()
+        queue.append((fn, args))
 
     async def after_ticks(self) -> None:
         """Until everything deferred so far has run (the queue is FIFO)."""

@@ -882,9 +882,12 @@ class Socket(Readable, Writable, Connector, Handle):
         )
         # Destroyed, or both sides done: our task closes it now (libuv counts a
         # closing handle too).
-        closing = self._destroyed or (self._read_done and self._write_side_done)
-        self._set_alive(reading)
-        self._set_busy(writing or closing)
+        busy = writing or self._destroyed or (self._read_done and self._write_side_done)
+        # (Compared here: most calls change nothing, and a call costs more.)
+        if reading != self._alive:
+            self._set_alive(reading)
+        if busy != self._busy:
+            self._set_busy(busy)
 
     # == parking: no task while there is nothing to await ============================
 
