@@ -501,6 +501,12 @@ class Socket(Readable, Writable, Connector, Handle):
                 # takes its step before this socket reads on, as a Node
                 # continuation runs before the next I/O: else a FIN already
                 # there could end and close the socket first.
+                if self._poller is not None and self._on_read is None:
+                    # On the fast path the poller waits for them, once for every
+                    # socket connected in the same round, and parks this one
+                    # then; its task ends here.
+                    self._poller.call_soon(self._park_after_connect)
+                    return
                 await after_woken_tasks()
         except BaseException:
             self._abandon()
@@ -904,6 +910,18 @@ class Socket(Readable, Writable, Connector, Handle):
             self._short_read = False  # the edge it kept is ours: read
             poller.call_again(fd, self)
         return True
+
+    def _park_after_connect(self) -> None:
+        """The poller's call_soon for a client whose 'connect' listeners may have
+        woken tasks, once those have taken their step: park, and look at the
+        socket at once (as ``_serve`` would have: it may have been paused,
+        resumed, ended or destroyed meanwhile, with neither a task nor the
+        poller to notice)."""
+        self._wake_iterators()  # an `async for` waiting for the connection reads now
+        self._park()
+        if self._parked:
+            assert self._sock is not None and self._poller is not None
+            self._poller.call_again(self._sock.fileno(), self)
 
     @enable_ki_protection
     def _unpark(self, pending: Awaitable[object] | None) -> None:
