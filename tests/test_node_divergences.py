@@ -649,6 +649,61 @@ async def test_a_task_woken_by_connect_runs_before_the_socket_reads_on(
     assert set(seen) == {(False, "open", 0)}
 
 
+@pytest.mark.parametrize("action", ["destroy", "end", "pause", "async for"])
+async def test_what_a_task_woken_by_connect_does_first_is_seen(
+    transport: str, tmp_path: Path, action: str
+) -> None:
+    """The task woken by 'connect' acts before the socket reads on (the poller
+    parks it only then, with no task of its own meanwhile): destroy() closes it
+    with nothing read, end() still gets the server's bytes and 'end', pause()
+    holds them until resume(), and an ``async for`` reads them all. Each round
+    the server has written and ended before the client runs (for destroy() it
+    stays silent, so that only the poller's look at the socket can see it)."""
+    with trio.fail_after(20):
+        async with trionet.open_loop():
+
+            def greet(c: trionet.Socket) -> None:
+                if action != "destroy":  # (silent: no edge would wake the poller)
+                    c.end(b"hi")
+
+            server, args = await listen(transport, tmp_path, greet)
+
+            async def one_round() -> tuple[list[object], int]:
+                s = trionet.connect(*args)
+                events: list[object] = []
+                s.on("data", events.append)
+                s.on("end", lambda: events.append("end"))
+                closed = trio.Event()
+                s.on("close", lambda had_error: (events.append(("close", had_error)), closed.set()))
+                await trionet.once(s, "connect")
+                if action == "destroy":
+                    s.destroy()
+                elif action == "end":
+                    s.end()
+                elif action == "pause":
+                    s.pause()
+                    while not s.readable_length:  # read ahead, not emitted
+                        await trio.lowlevel.checkpoint()
+                    events.append("resume")
+                    s.resume()
+                else:
+                    s.remove_all_listeners("data")
+                    async for chunk in s:
+                        events.append(chunk)
+                await closed.wait()
+                return events, s.bytes_read
+
+            want = {
+                "destroy": [("close", False)],
+                "end": [b"hi", "end", ("close", False)],
+                "pause": ["resume", b"hi", "end", ("close", False)],
+                "async for": [b"hi", "end", ("close", False)],
+            }[action]
+            for _ in range(10):
+                assert await one_round() == (want, 0 if action == "destroy" else 2)
+            server.close()
+
+
 # ============================================== found by review of the flush's merge
 
 
