@@ -49,6 +49,20 @@ from ._poller import Poller
 from ._readable import UNIX_BULK_READ_SIZE
 from ._transports import wrap_socket
 
+#: Where the kernel takes it (Linux), a new socket is non-blocking from socket(2)
+#: on: no fcntl/ioctl call of its own.
+_NONBLOCKING_STREAM = _stdsocket.SOCK_STREAM | getattr(_stdsocket, "SOCK_NONBLOCK", 0)
+_MADE_NONBLOCKING = _NONBLOCKING_STREAM != _stdsocket.SOCK_STREAM
+
+
+def _new_socket(family: int) -> _stdsocket.socket:
+    """A new non-blocking stream socket of ``family``."""
+    sock = _stdsocket.socket(family, _NONBLOCKING_STREAM)
+    if not _MADE_NONBLOCKING:
+        sock.setblocking(False)
+    return sock
+
+
 if TYPE_CHECKING:
     from ._socket import Socket
 
@@ -165,8 +179,7 @@ class Connector(Handle):
         return await self._emit_awaiting("ready") or heard
 
     async def _connect_unix(self, path: str) -> None:
-        sock = _stdsocket.socket(_stdsocket.AF_UNIX, _stdsocket.SOCK_STREAM)
-        sock.setblocking(False)
+        sock = _new_socket(_stdsocket.AF_UNIX)
         self._sock = sock
         self._bulk_size = UNIX_BULK_READ_SIZE
         # As Node: a pipe's attempt events have no port and no family.
@@ -201,9 +214,8 @@ class Connector(Handle):
         """One connection attempt; the connected socket, or NetError."""
         address, fam = target
         af = _stdsocket.AF_INET6 if fam == 6 else _stdsocket.AF_INET
-        sock = _stdsocket.socket(af, _stdsocket.SOCK_STREAM)
+        sock = _new_socket(af)
         try:
-            sock.setblocking(False)
             if options.local_address is not None or options.local_port is not None:
                 try:
                     sock.setsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_REUSEADDR, 1)
