@@ -919,9 +919,7 @@ class Socket(Readable, Writable, Connector, Handle):
         poller to notice)."""
         self._wake_iterators()  # an `async for` waiting for the connection reads now
         self._park()
-        if self._parked:
-            assert self._sock is not None and self._poller is not None
-            self._poller.call_again(self._sock.fileno(), self)
+        self._wake_flow()  # parked: the poller calls us again
 
     @enable_ki_protection
     def _unpark(self, pending: Awaitable[object] | None) -> None:
