@@ -14,7 +14,9 @@ backend, each listening on 127.0.0.1 on its own free port:
   no-delay and half-open on both sides, backlog 4096; the baseline);
 * ``socat``: ``socat TCP4-LISTEN:PORT,fork,reuseaddr,backlog=4096 TCP4:...``
   (left out, with a note, when socat is not installed);
-* ``direct``: no proxy, echo_load against the backend itself (the ceiling).
+* ``direct``: no proxy, echo_load against the backend itself (the ceiling);
+* ``floor-proxy``, only when named in ``--only``: ``bench/floors.py proxy``, the
+  least a forwarder of trionet's shape can do on its poller (no ``Socket``).
 
 Workloads (echo_load modes): ``connect-50x64B`` (connection per request: 50 at a
 time, each opens, sends 64 B, reads them back, closes; connections per second),
@@ -290,6 +292,11 @@ def proxies(workdir: str) -> dict[str, Any]:
             ],
             False,
         ),
+        # A yardstick, run only when named in --only: bench/floors.py's forwarder.
+        "floor-proxy": lambda p, b: (
+            [PY, os.path.join(HERE, "floors.py"), "proxy", str(p), str(b)],
+            True,
+        ),
         "direct": None,
     }
     if not shutil.which("node"):
@@ -531,6 +538,8 @@ def main() -> int:
             if unknown:
                 ap.error(f"unknown or unavailable proxies: {', '.join(sorted(unknown))}")
             servers = {k: v for k, v in servers.items() if k in wanted}
+        else:
+            servers.pop("floor-proxy")
         try:
             results, notes = run_all(servers, tools, opts)
         except KeyboardInterrupt:
