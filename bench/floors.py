@@ -96,37 +96,8 @@ async def _task_echo(poller: Poller, sock: socket.socket) -> None:
         _close(poller, sock)
 
 
-# -- a parked callback per connection: what a Node-style 'data' listener must do --
-
-
-class _Echo:
-    """Parked with the poller: read until short, echo, close on FIN."""
-
-    __slots__ = ("fd", "poller", "sock")
-
-    def __init__(self, poller: Poller, sock: socket.socket) -> None:
-        self.poller, self.sock, self.fd = poller, sock, sock.fileno()
-        if poller.park(self.fd, self):
-            poller.call_again(self.fd, self)
-
-    def _poll_readable(self, edge: bool = True) -> bool:
-        while True:
-            try:
-                data = self.sock.recv(CHUNK)
-            except BlockingIOError:
-                return True
-            except OSError:
-                data = b""
-            if not data:
-                self.poller.unpark(self.fd)
-                _close(self.poller, self.sock)
-                return True
-            _send_all(self.sock, data)
-            if len(data) < CHUNK:
-                return True
-
-    def _abandon(self) -> None:
-        self.sock.close()
+# -- a parked callback per connection (an echo: `other` is the socket itself) or per
+# direction of a forwarded one: what a Node-style 'data' listener must do --
 
 
 def _send_all(sock: socket.socket, data: bytes) -> None:
@@ -140,11 +111,9 @@ def _send_all(sock: socket.socket, data: bytes) -> None:
         pass
 
 
-# -- a forwarder: a task per connection for the backend's connect, then callbacks --
-
-
 class _Direction:
-    """One direction of a forwarded connection, parked: recv here, send there."""
+    """Parked with the poller: read until short, send there (or echo), pass a FIN
+    on and close once every side has ended."""
 
     __slots__ = ("fd", "open_sides", "other", "poller", "sock")
 
@@ -166,14 +135,17 @@ class _Direction:
                 data = b""
             if not data:  # FIN (or reset): pass it on; close both once both ended
                 self.poller.unpark(self.fd)
-                try:
-                    self.other.shutdown(socket.SHUT_WR)
-                except OSError:
-                    pass
+                forwarding = self.other is not self.sock
+                if forwarding:
+                    try:
+                        self.other.shutdown(socket.SHUT_WR)
+                    except OSError:
+                        pass
                 self.open_sides[0] -= 1
                 if not self.open_sides[0]:
                     _close(self.poller, self.sock)
-                    _close(self.poller, self.other)
+                    if forwarding:
+                        _close(self.poller, self.other)
                 return True
             _send_all(self.other, data)
             if len(data) < CHUNK:
@@ -181,6 +153,10 @@ class _Direction:
 
     def _abandon(self) -> None:
         self.sock.close()
+
+
+# -- a forwarder: a task per connection for the backend's connect, then a _Direction
+# each way --
 
 
 async def _forward(poller: Poller, client: socket.socket, backend_port: int) -> None:
@@ -211,7 +187,7 @@ def main(shape: str, where: str, backend: str = "") -> None:
             if shape == "task":
                 await _accept_forever(ls, lambda c: nursery.start_soon(_task_echo, poller, c))
             elif shape == "callback":
-                await _accept_forever(ls, lambda c: _Echo(poller, c))
+                await _accept_forever(ls, lambda c: _Direction(poller, c, c, [1]))
             else:
                 port = int(backend)
                 await _accept_forever(ls, lambda c: nursery.start_soon(_forward, poller, c, port))
