@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import socket
 import sys
+from collections.abc import Callable
 
 import trio
 
@@ -44,7 +45,7 @@ def _listener(where: str) -> socket.socket:
     return ls
 
 
-async def _accept_forever(ls: socket.socket, on_accept) -> None:  # type: ignore[no-untyped-def]
+async def _accept_forever(ls: socket.socket, on_accept: Callable[[socket.socket], object]) -> None:
     print("READY", flush=True)
     while True:
         await trio.lowlevel.wait_readable(ls)
