@@ -120,6 +120,7 @@ class Poller:
         "_uncaught",
         "_writable",
         "_writers",
+        "hung_up_fds",
     )
 
     def __init__(self, uncaught: Callable[[Exception], object]) -> None:
@@ -146,6 +147,10 @@ class Poller:
         # (EPOLLRDHUP) a read may still find data and then EOF, so reads stop
         # waiting; after an error or hang-up, writes stop waiting too.
         self._hung_up: set[int] = set()
+        #: The same set, for a parked socket's check after each read (``if
+        #: poller.hung_up_fds and poller.hung_up(fd)``): it is nearly always
+        #: empty, and a test of it costs less than a call and a fileno().
+        self.hung_up_fds = self._hung_up
         self._errored: set[int] = set()
         # Parked descriptors and their owners; owners to call again next round
         # (their last read filled the buffer: the kernel likely holds more).

@@ -976,7 +976,7 @@ class Socket(Readable, Writable, Connector, Handle):
         if self._flowing:
             try:
                 if self._decoder is None:
-                    pending = self._emit_now("data", data)
+                    pending = self._emit_data(data)
                 else:
                     pending = self._deliver_now(data)
             except _errors.NodeError as exc:
@@ -990,9 +990,8 @@ class Socket(Readable, Writable, Connector, Handle):
         if self._parked:
             poller = self._poller
             assert self._sock is not None and poller is not None
-            fd = self._sock.fileno()
-            if self._bulk or poller.hung_up(fd):
-                poller.call_again(fd, self)
+            if self._bulk or (poller.hung_up_fds and poller.hung_up(self._sock.fileno())):
+                poller.call_again(self._sock.fileno(), self)
         return True
 
     def _flush_parked(self) -> bool:
