@@ -38,7 +38,7 @@ from test_parking import raw_client, send_all, task_count
 from test_socket import listen
 
 import trionet
-from trionet._socket import PAUSED_READ_SIZE
+from trionet._readable import PAUSED_READ_SIZE
 
 TRANSPORTS = ["tcp4", "unix"]
 TIMEOUT = 10

@@ -48,10 +48,6 @@ __all__ = ["Loop", "current_loop", "open_loop", "run"]
 
 T = TypeVar("T")
 
-#: Size of the receive buffer shared by every socket of a loop. Data is copied out
-#: of it before any checkpoint, so one buffer serves all sockets (as libuv's slab).
-RECV_BUFFER_SIZE = 65536
-
 _current: contextvars.ContextVar[Loop | None] = contextvars.ContextVar("trionet_loop", default=None)
 
 _NO_LOOP = (
@@ -97,8 +93,6 @@ class Loop:
         "_tick_wakeup",
         "active",
         "poller",
-        "recv_buffer",
-        "recv_view",
     )
 
     def __init__(self, nursery: trio.Nursery, *, fast_path: bool = True) -> None:
@@ -112,8 +106,6 @@ class Loop:
         #: an ordered set: a set's table grows 4x at a time and costs an idle
         #: connection 33-105 B an entry (by the count held), a dict's 30-46 B.
         self.active: dict[Handle, None] = {}
-        self.recv_buffer = bytearray(RECV_BUFFER_SIZE)
-        self.recv_view = memoryview(self.recv_buffer)
         #: The edge-triggered poller of the loop's connection sockets (the fast
         #: path), or None: sockets then run over trio streams.
         self.poller: Poller | None = Poller(self._uncaught) if fast_path else None

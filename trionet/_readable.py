@@ -60,15 +60,20 @@ __all__ = ["Readable"]
 #: Node's default readableHighWaterMark: how far a non-flowing socket reads ahead.
 READ_HIGH_WATER_MARK = 16 * 1024
 _MAX_READ_SIZE = 1 << 30  # read(size) above this is ERR_OUT_OF_RANGE, as in Node
-#: Read size once a read has filled the shared buffer (bulk transfer). Loopback
-#: TCP gains from big reads; a Unix socket's peer takes at most its send buffer
-#: (~208 KiB) per send, and big reads there mean partial echoes and queueing:
-#: measured with bench/ and shared/bench/compare.py, stream-1x64KiB.
+#: Size of one read: ``recv()`` into a new bytes object of this size, which CPython
+#: shrinks to what came (as asyncio's transports read). For a small message that
+#: is 0.3 us cheaper than ``recv_into`` a buffer shared by the loop and copying out
+#: (bench/facade_cost.py, 2026-12-03). A socket reading ahead while paused reads no
+#: more at once (as libuv's 64 KiB slab), so it holds at most the high-water mark
+#: plus one read. Over a stream, the size a StreamHandle receives (trio's default).
+READ_SIZE = 65536
+PAUSED_READ_SIZE = STREAM_READ_SIZE = READ_SIZE
+#: Read size once a read has filled READ_SIZE (bulk transfer). Loopback TCP gains
+#: from big reads; a Unix socket's peer takes at most its send buffer (~208 KiB)
+#: per send, and big reads there mean partial echoes and queueing: measured with
+#: bench/ and shared/bench/compare.py, stream-1x64KiB.
 BULK_READ_SIZE = 262144
 UNIX_BULK_READ_SIZE = 65536
-PAUSED_READ_SIZE = 65536
-#: Read size over a stream (a StreamHandle's receive size: trio's default).
-STREAM_READ_SIZE = 65536
 
 
 class Readable(Handle):

@@ -107,9 +107,8 @@ from ._pipe import _Pipe
 from ._poller import Wakeup, after_woken_tasks
 from ._readable import (
     BULK_READ_SIZE,
-    PAUSED_READ_SIZE,
     READ_HIGH_WATER_MARK,
-    STREAM_READ_SIZE,
+    READ_SIZE,
     UNIX_BULK_READ_SIZE,
     Readable,
     _ReadMode,
@@ -1118,26 +1117,19 @@ class Socket(Readable, Writable, Connector, Handle):
         wait for readability next); b"" at EOF (``_eof`` set); False when reading
         is over otherwise: an error (recorded with ``_fail``) or a closed descriptor.
 
-        After a read that filled the shared buffer the kernel likely holds more:
-        the next one ``recv()``s straight into a new bytes object, saving the copy.
+        After a read that filled ``READ_SIZE`` the kernel likely holds more: the
+        next one reads up to the bulk size (unless paused: reading ahead for
+        nobody, or over a stream: the chunk its receive() got).
         """
         sock = self._sock
         assert sock is not None
         data: bytes
         try:
-            if self._poller is None:  # a StreamHandle: the chunk its receive() got
-                limit = STREAM_READ_SIZE
-                data = sock.recv(limit)
-            elif self._bulk:
-                # Reading ahead for nobody (paused) takes no more than the shared
-                # buffer's 64 KiB, as libuv, so a paused socket holds at most the
-                # high-water mark plus one such read.
-                limit = self._bulk_size if self._flowing or self._iterators else PAUSED_READ_SIZE
-                data = sock.recv(limit)
+            if self._bulk and self._poller is not None and (self._flowing or self._iterators):
+                limit = self._bulk_size
             else:
-                view = self._loop.recv_view
-                limit = len(view)
-                data = bytes(view[: sock.recv_into(view)])
+                limit = READ_SIZE
+            data = sock.recv(limit)
         except BlockingIOError:
             self._short_read = True
             self._bulk = False
