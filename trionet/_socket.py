@@ -538,7 +538,7 @@ class Socket(Readable, Writable, Connector, Handle):
         Runs after connecting, and again each time a parked socket needs a task:
         ``pending`` is the rest of an emit whose listener returned an awaitable.
         """
-        parked = False
+        parked = closed = False
         try:
             try:
                 if pending is not None:
@@ -564,8 +564,11 @@ class Socket(Readable, Writable, Connector, Handle):
                 if not self._destroyed:
                     raise
             self._close()
+            closed = True
         finally:
-            if not parked:
+            if closed:
+                self._release()
+            elif not parked:
                 self._abandon()
 
     def _call_listeners(
@@ -612,6 +615,11 @@ class Socket(Readable, Writable, Connector, Handle):
         """Close without events: the task was cancelled, or the loop is ending."""
         self._parked = False
         self._shut_down()
+        self._release()
+
+    def _release(self) -> None:
+        """Closed (``_shut_down`` done): nothing more to do, the loop's hold goes."""
+        self._parked = False
         self._destroyed = True
         self._unhold()
 
@@ -1060,7 +1068,7 @@ class Socket(Readable, Writable, Connector, Handle):
     def _close_if_done(self) -> None:
         if self._parked and self._read_done and self._write_side_done:
             self._close()
-            self._abandon()
+            self._release()
 
     async def _dispatch_on_read(
         self, sock: Any, buffer: Any, callback: Callable[..., object]
