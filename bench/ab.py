@@ -15,6 +15,13 @@ server on core 1 and load on core 0; it prints each pair's NEW/OLD ratio and the
 Ratios within a pair only: the machines here drift by a factor of two from minute to
 minute. Calibrate with an A/A run (the same revision twice) before believing a few percent:
 on 2026-12-02 an A/A of pingpong-100 over 8 pairs gave a median of 1.02 (0.88 to 1.07).
+
+Each pair also prints the server's CPU time per operation (user + system, from
+``/proc/PID/stat`` around the measurement; per round trip, per connection, or per MB
+echoed), and the median NEW/OLD ratio of it: a steadier yardstick than throughput on a
+shared machine, since a server that waits for its core costs no CPU meanwhile (on
+2026-12-03, user time per round trip of the same build varied by about 7 % from run to
+run, throughput by 10 to 25 %).
 """
 
 from __future__ import annotations
@@ -60,7 +67,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def measure(where_tree: str, a: argparse.Namespace) -> float:
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system time of process ``pid`` so far (0.0 where /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+
+
+def measure(where_tree: str, a: argparse.Namespace) -> tuple[float, float]:
+    """The server's throughput, and its CPU microseconds per operation."""
     where = os.path.join(tempfile.mkdtemp(), "e.sock") if a.unix else str(free_port())
     env = {**os.environ, "PYTHONPATH": where_tree}
     backend = None
@@ -87,9 +108,13 @@ def measure(where_tree: str, a: argparse.Namespace) -> float:
             raise RuntimeError(f"{where_tree}: the server did not print READY")
         target = ["-u", where] if a.unix else ["-p", where]
         args = ["-m", a.mode, "-c", str(a.conns), "-s", str(a.size), "-d", "3.0", "-w", "1"]
+        # (taskset execs the server: its pid is the server's.) The warm-up second
+        # is counted too; its operations are not: compare builds, not absolutes.
+        cpu_before = cpu_seconds(server.pid)
         out = subprocess.run(
             [*pin(0), LOAD, *target, *args], capture_output=True, text=True, timeout=60
         ).stdout
+        cpu = cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait()
@@ -97,7 +122,10 @@ def measure(where_tree: str, a: argparse.Namespace) -> float:
             backend.terminate()
             backend.wait()
     result = json.loads(out)
-    return float(result["echo_MBps"] if a.mode == "stream" else result["ops_per_s"])
+    stream = a.mode == "stream"
+    rate = float(result["echo_MBps"] if stream else result["ops_per_s"])
+    ops = rate * float(result["seconds"]) if stream else float(result["ops"])
+    return rate, cpu / ops * 1e6 if ops else float("nan")
 
 
 def main() -> None:
@@ -119,17 +147,26 @@ def main() -> None:
         sys.exit(f"{LOAD} is missing: run ../shared/bench/compare.py --quick once to build it")
     with tempfile.TemporaryDirectory() as scratch:
         trees = {"old": tree(a.old, scratch), "new": tree(a.new, scratch)}
-        ratios = []
+        ratios, cpu_ratios = [], []
+        unit = "MB" if a.mode == "stream" else "op"
         for i in range(a.pairs):
             order = ["old", "new"] if i % 2 == 0 else ["new", "old"]
             got = {name: measure(trees[name], a) for name in order}
-            ratios.append(got["new"] / got["old"])
-            print(f"pair {i}: old {got['old']:.0f} new {got['new']:.0f} new/old {ratios[-1]:.3f}")
+            (old_rate, old_cpu), (new_rate, new_cpu) = got["old"], got["new"]
+            ratios.append(new_rate / old_rate)
+            cpu_ratios.append(new_cpu / old_cpu)
+            print(
+                f"pair {i}: old {old_rate:.0f} new {new_rate:.0f} new/old {ratios[-1]:.3f}; "
+                f"CPU per {unit} old {old_cpu:.1f} us new {new_cpu:.1f} us "
+                f"new/old {cpu_ratios[-1]:.3f}"
+            )
     family = "unix" if a.unix else "tcp"
     print(
         f"median new/old {statistics.median(ratios):.3f} over {a.pairs} pairs "
         f"({a.mode} {a.conns}x{a.size}B, {a.server}, {family}; "
-        f"min {min(ratios):.3f}, max {max(ratios):.3f})"
+        f"min {min(ratios):.3f}, max {max(ratios):.3f}); "
+        f"CPU per {unit} new/old {statistics.median(cpu_ratios):.3f} "
+        f"(min {min(cpu_ratios):.3f}, max {max(cpu_ratios):.3f})"
     )
 
 
