@@ -70,14 +70,15 @@ def free_port() -> int:
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system time of process ``pid`` so far (0.0 where /proc is missing)."""
+def cpu_times(pid: int) -> tuple[float, float]:
+    """User and system time of process ``pid`` so far, in seconds (zeros where
+    /proc is missing)."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+        return 0.0, 0.0
+    return int(fields[11]) / _TICK, int(fields[12]) / _TICK  # utime, stime
 
 
 def measure(where_tree: str, a: argparse.Namespace) -> tuple[float, float]:
@@ -110,11 +111,11 @@ def measure(where_tree: str, a: argparse.Namespace) -> tuple[float, float]:
         args = ["-m", a.mode, "-c", str(a.conns), "-s", str(a.size), "-d", "3.0", "-w", "1"]
         # (taskset execs the server: its pid is the server's.) The warm-up second
         # is counted too; its operations are not: compare builds, not absolutes.
-        cpu_before = cpu_seconds(server.pid)
+        cpu_before = sum(cpu_times(server.pid))
         out = subprocess.run(
             [*pin(0), LOAD, *target, *args], capture_output=True, text=True, timeout=60
         ).stdout
-        cpu = cpu_seconds(server.pid) - cpu_before
+        cpu = sum(cpu_times(server.pid)) - cpu_before
     finally:
         server.terminate()
         server.wait()
