@@ -112,8 +112,8 @@ def main() -> None:
             runs[name].append(measure(command, a))
     unit = "MB" if a.mode == "stream" else ("connection" if a.mode == "connect" else "round trip")
     family = "Unix" if a.unix else "TCP"
-    print(f"{family} {a.mode}-{a.conns}x{a.size}B, median of {a.rounds} rounds, per {unit}:")
-    print("| server | user us | system us | throughput |\n|---|---|---|---|")
+    print(f"**{family} {a.mode}-{a.conns}x{a.size}B**, per {unit} (median of {a.rounds} rounds):")
+    print("\n| server | user us | system us | throughput |\n|---|---|---|---|")
     for name, got in runs.items():
         rate, user, system = (statistics.median(run[i] for run in got) for i in range(3))
         print(f"| {name} | {user:.2f} | {system:.2f} | {rate:,.0f}/s |")
