@@ -81,10 +81,45 @@ def cpu_times(pid: int) -> tuple[float, float]:
     return int(fields[11]) / _TICK, int(fields[12]) / _TICK  # utime, stime
 
 
+def serve_and_load(
+    argv: list[str],
+    where: str,
+    a: argparse.Namespace,
+    env: dict[str, str] | None = None,
+    cwd: str | None = None,
+) -> tuple[float, float, float]:
+    """Start a server (``argv``, on core 1) that prints READY once it listens on
+    ``where``, run the load generator against it (``a.mode``, ``a.conns``, ``a.size``,
+    ``a.unix``; on core 0), stop it: the throughput, and the server's user and system
+    microseconds per operation (per MB for stream). The warm-up second's CPU is
+    counted too, its operations are not: compare servers, not absolutes."""
+    server = subprocess.Popen([*pin(1), *argv], stdout=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    try:
+        assert server.stdout is not None
+        if "READY" not in server.stdout.readline():
+            raise RuntimeError(f"{' '.join(argv)}: the server did not print READY")
+        target = ["-u", where] if a.unix else ["-p", where]
+        args = ["-m", a.mode, "-c", str(a.conns), "-s", str(a.size), "-d", "3.0", "-w", "1"]
+        user0, system0 = cpu_times(server.pid)  # (taskset execs: its pid is the server's)
+        out = subprocess.run(
+            [*pin(0), LOAD, *target, *args], capture_output=True, text=True, timeout=60
+        ).stdout
+        user1, system1 = cpu_times(server.pid)
+    finally:
+        server.terminate()
+        server.wait()
+    result = json.loads(out)
+    stream = a.mode == "stream"
+    rate = float(result["echo_MBps"] if stream else result["ops_per_s"])
+    ops = rate * float(result["seconds"]) if stream else float(result["ops"])
+    if not ops:
+        return rate, float("nan"), float("nan")
+    return rate, (user1 - user0) / ops * 1e6, (system1 - system0) / ops * 1e6
+
+
 def measure(where_tree: str, a: argparse.Namespace) -> tuple[float, float]:
     """The server's throughput, and its CPU microseconds per operation."""
     where = os.path.join(tempfile.mkdtemp(), "e.sock") if a.unix else str(free_port())
-    env = {**os.environ, "PYTHONPATH": where_tree}
     backend = None
     if a.server == "forward":
         # `trionet forward` in front of the C echo server (built by compare.py).
@@ -96,37 +131,19 @@ def measure(where_tree: str, a: argparse.Namespace) -> tuple[float, float]:
         command = ["-m", "trionet", "forward", local(where), local(backend_where)]
     else:
         command = [os.path.join(where_tree, "bench", a.server), where]
-    server = subprocess.Popen(
-        [*pin(1), sys.executable, *command],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tempfile.gettempdir(),  # not ours: `-m trionet` must find PYTHONPATH's
-    )
     try:
-        assert server.stdout is not None
-        if "READY" not in server.stdout.readline():
-            raise RuntimeError(f"{where_tree}: the server did not print READY")
-        target = ["-u", where] if a.unix else ["-p", where]
-        args = ["-m", a.mode, "-c", str(a.conns), "-s", str(a.size), "-d", "3.0", "-w", "1"]
-        # (taskset execs the server: its pid is the server's.) The warm-up second
-        # is counted too; its operations are not: compare builds, not absolutes.
-        cpu_before = sum(cpu_times(server.pid))
-        out = subprocess.run(
-            [*pin(0), LOAD, *target, *args], capture_output=True, text=True, timeout=60
-        ).stdout
-        cpu = sum(cpu_times(server.pid)) - cpu_before
+        rate, user, system = serve_and_load(
+            [sys.executable, *command],
+            where,
+            a,
+            env={**os.environ, "PYTHONPATH": where_tree},
+            cwd=tempfile.gettempdir(),  # not ours: `-m trionet` must find PYTHONPATH's
+        )
     finally:
-        server.terminate()
-        server.wait()
         if backend is not None:
             backend.terminate()
             backend.wait()
-    result = json.loads(out)
-    stream = a.mode == "stream"
-    rate = float(result["echo_MBps"] if stream else result["ops_per_s"])
-    ops = rate * float(result["seconds"]) if stream else float(result["ops"])
-    return rate, cpu / ops * 1e6 if ops else float("nan")
+    return rate, user + system
 
 
 def main() -> None:

@@ -26,16 +26,14 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 
-from ab import BACKEND, LOAD, cpu_times, free_port, pin
+from ab import BACKEND, LOAD, free_port, serve_and_load
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEERS = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "bench", "peers"))
@@ -61,29 +59,7 @@ def default_servers() -> dict[str, str]:
 def measure(command: str, a: argparse.Namespace) -> tuple[float, float, float]:
     """(throughput, user us per op, system us per op) of one server, one run."""
     where = os.path.join(tempfile.mkdtemp(), "e.sock") if a.unix else str(free_port())
-    server = subprocess.Popen(
-        [*pin(1), *shlex.split(command.format(where=where))], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        if "READY" not in server.stdout.readline():
-            raise RuntimeError(f"{command}: the server did not print READY")
-        target = ["-u", where] if a.unix else ["-p", where]
-        args = ["-m", a.mode, "-c", str(a.conns), "-s", str(a.size), "-d", "3.0", "-w", "1"]
-        user0, system0 = cpu_times(server.pid)  # (taskset execs: the server's pid)
-        out = subprocess.run(
-            [*pin(0), LOAD, *target, *args], capture_output=True, text=True, timeout=60
-        ).stdout
-        user1, system1 = cpu_times(server.pid)
-        user, system = user1 - user0, system1 - system0
-    finally:
-        server.terminate()
-        server.wait()
-    result = json.loads(out)
-    stream = a.mode == "stream"
-    rate = float(result["echo_MBps"] if stream else result["ops_per_s"])
-    ops = rate * float(result["seconds"]) if stream else float(result["ops"])
-    return rate, user / ops * 1e6, system / ops * 1e6
+    return serve_and_load(shlex.split(command.format(where=where)), where, a)
 
 
 def main() -> None:
