@@ -38,7 +38,7 @@ from test_parking import raw_client, send_all, task_count
 from test_socket import listen
 
 import trionet
-from trionet._readable import PAUSED_READ_SIZE
+from trionet._readable import READ_SIZE
 
 TRANSPORTS = ["tcp4", "unix"]
 TIMEOUT = 10
@@ -1065,7 +1065,7 @@ async def test_slow_reader_buffer_is_bounded_and_backpressure_reaches_the_sender
                 assert readables  # announced
                 hwm = sock.readable_high_water_mark
                 assert hwm == 16 * 1024
-                assert sock.readable_length <= hwm + PAUSED_READ_SIZE
+                assert sock.readable_length <= hwm + READ_SIZE
                 assert not sender.is_set()  # the rest waits in the kernel and the sender
                 digest = hashlib.sha256()
                 ended = trio.Event()
@@ -1082,7 +1082,7 @@ async def test_slow_reader_buffer_is_bounded_and_backpressure_reaches_the_sender
                 drain()
                 await ended.wait()
             assert digest.digest() == hashlib.sha256(payload).digest()
-            assert most[0] <= hwm + PAUSED_READ_SIZE
+            assert most[0] <= hwm + READ_SIZE
             raw.close()
             server.close()
 

@@ -67,7 +67,7 @@ _MAX_READ_SIZE = 1 << 30  # read(size) above this is ERR_OUT_OF_RANGE, as in Nod
 #: more at once (as libuv's 64 KiB slab), so it holds at most the high-water mark
 #: plus one read. Over a stream, the size a StreamHandle receives (trio's default).
 READ_SIZE = 65536
-PAUSED_READ_SIZE = STREAM_READ_SIZE = READ_SIZE
+
 #: Read size once a read has filled READ_SIZE (bulk transfer). Loopback TCP gains
 #: from big reads; a Unix socket's peer takes at most its send buffer (~208 KiB)
 #: per send, and big reads there mean partial echoes and queueing: measured with
