@@ -506,7 +506,7 @@ async def test_pause_on_connect_backpressure_reaches_the_writer(
             await trio.testing.wait_all_tasks_blocked(0.05)
             # The kernel holds at most a few MiB of it: the rest waits in trionet.
             assert BIG // 2 < s.buffer_size <= BIG
-            assert s.writable_needs_drain
+            assert s.writable_need_drain
             assert c.bytes_read == 0
             assert c.readable_length == 0
             s.destroy()

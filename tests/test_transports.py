@@ -276,7 +276,7 @@ async def test_tls_client_over_ssl_stream_echoes_with_node_tls_server(
                 ]
                 # The first write is under the 16 KiB mark, the 1 MiB one is over it.
                 assert results[0] is True and results[1] is False
-                assert sock.writable_needs_drain
+                assert sock.writable_need_drain
                 await echoed.wait()
                 received = events.data()
                 assert len(received) == len(sent) and sha256(received) == sha256(sent)
@@ -633,7 +633,7 @@ async def test_memory_stream_write_backpressure_callbacks_and_drain() -> None:
             called: list[tuple[str, Any]] = []
             assert sock.write(b"a" * 10, lambda err: called.append(("a", err))) is True
             assert sock.write(b"b" * 10, lambda err: called.append(("b", err))) is False
-            assert sock.writable_needs_drain and sock.writable_length == 20
+            assert sock.writable_need_drain and sock.writable_length == 20
             await trio.testing.wait_all_tasks_blocked()
             # Nobody has read yet: nothing is written, so no callback and no 'drain'.
             assert called == [] and not events.happened("drain")
@@ -647,7 +647,7 @@ async def test_memory_stream_write_backpressure_callbacks_and_drain() -> None:
             assert rest == b"a" * 5 + b"b" * 10
             await events.wait("drain")
             assert called == [("a", None), ("b", None)]
-            assert sock.writable_length == 0 and not sock.writable_needs_drain
+            assert sock.writable_length == 0 and not sock.writable_need_drain
             # Under the mark again.
             assert sock.write(b"c" * 15) is True
             sock.end()

@@ -16,7 +16,7 @@ what happens to what ``write()`` and ``end()`` are given:
 * ``set_default_encoding()`` and the writable-state properties
   (``buffer_size``, ``writable``, ``writable_ended``, ``writable_finished``,
   ``writable_corked``, ``writable_length``, ``writable_high_water_mark``,
-  ``writable_needs_drain``); ``WRITE_HIGH_WATER_MARK``.
+  ``writable_need_drain``); ``WRITE_HIGH_WATER_MARK``.
 
 What it relies on from the facade: it sends on the socket's ``_sock`` with its
 ``_poller`` (None over a stream), starts the writer in ``_nursery`` once
@@ -524,6 +524,10 @@ class Writable(Handle):
         return self._hwm
 
     @property
-    def writable_needs_drain(self) -> bool:
-        """True between a False ``write()`` and its ``'drain'``."""
+    def writable_need_drain(self) -> bool:
+        """True between a False ``write()`` and its ``'drain'`` (Node's
+        ``writableNeedDrain``)."""
         return self._need_drain
+
+    #: The same, under the misspelt name trionet 0.1 gave it (kept for old code).
+    writable_needs_drain = writable_need_drain

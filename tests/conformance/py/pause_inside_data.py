@@ -18,7 +18,7 @@ def main() -> None:
         n = 1
         while c.write(body):
             n += 1
-        log("server write returned false; needs drain", c.writable_needs_drain)
+        log("server write returned false; needs drain", c.writable_need_drain)
         c.write(body)
         c.write(body)
         n += 2

@@ -44,11 +44,11 @@ async def main() -> None:
     log(
         "client write returned false; bufferSize > 0",
         client.buffer_size > 0,
-        client.writable_needs_drain,
+        client.writable_need_drain,
     )
 
     def on_drain() -> None:
-        log("client drain; bufferSize", client.buffer_size, client.writable_needs_drain)
+        log("client drain; bufferSize", client.buffer_size, client.writable_need_drain)
         client.end(lambda *_: log("client finished", client.bytes_written == total))
         server.once("close", lambda: log("server received all", received[0] == total))
 
