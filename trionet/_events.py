@@ -141,13 +141,20 @@ class EventEmitter:
 
     # -- adding -----------------------------------------------------------------------
 
+    #: Event names whose listeners a subclass must hear about: :meth:`_added` and
+    #: :meth:`_removed` are called for these only (and ``_removed(None)`` when every
+    #: listener goes), so that adding and removing any other listener costs no call.
+    _watched: ClassVar[frozenset[str]] = frozenset()
+
     def _add(self, name: str, listener: Listener, stored: Listener, prepend: bool) -> None:
-        if "newListener" in self._events:
-            self.emit("newListener", name, listener)
         events = self._events
+        if "newListener" in events:
+            self.emit("newListener", name, listener)
         existing = events.get(name)
         if existing is None:
             events[name] = (stored,)
+            if name in self._watched:
+                self._added(name)
             return
         new = (stored, *existing) if prepend else (*existing, stored)
         events[name] = new
@@ -174,6 +181,8 @@ class EventEmitter:
                     ),
                     stacklevel=3,
                 )
+        if name in self._watched:
+            self._added(name)
 
     def on(self, name: str, listener: Listener) -> Self:
         """Add ``listener`` at the end of the listeners for ``name`` (duplicates allowed)."""
@@ -213,18 +222,28 @@ class EventEmitter:
         A :meth:`once` registration matches its original listener. Unknown listeners
         are ignored. ``'removeListener'`` is emitted after the removal.
         """
-        if not callable(listener):
-            raise _invalid_listener(listener)
         events = self._events
         existing = events.get(name)
         if existing is None:
+            if not callable(listener):
+                raise _invalid_listener(listener)
             return self
-        for i in range(len(existing) - 1, -1, -1):
+        # The newest registration first; _matches inlined (this runs for every
+        # listener a pipe or a once() takes off).
+        i = len(existing) - 1
+        while True:
             stored = existing[i]
-            if _matches(stored, listener):
+            if (
+                stored is listener
+                or stored == listener
+                or (type(stored) is _OnceWrapper and stored.listener == listener)
+            ):
                 break
-        else:
-            return self
+            if not i:
+                if not callable(listener):
+                    raise _invalid_listener(listener)
+                return self
+            i -= 1
         if len(existing) == 1:
             del events[name]
         else:
@@ -233,15 +252,20 @@ class EventEmitter:
             # As in Node, the "warned" mark lives with the listener list, which goes
             # away once at most one listener is left: a later leak warns again.
             self._warned.discard(name)
-        self._removed(name)
+        if name in self._watched:
+            self._removed(name)
         if "removeListener" in events:
             self.emit("removeListener", name, _unwrap(stored))
         return self
 
     off = remove_listener
 
+    def _added(self, name: str) -> None:
+        """A listener for ``name`` (one of :attr:`_watched`) was added; a hook."""
+
     def _removed(self, name: str | None) -> None:
-        """Listeners for ``name`` (None: for every event) were removed; a hook."""
+        """Listeners for ``name`` (one of :attr:`_watched`, or None: for every event)
+        were removed; a hook."""
 
     def remove_all_listeners(self, name: str | None = None) -> Self:
         """Remove every listener for ``name``, or for every event when ``name`` is None.
@@ -256,7 +280,8 @@ class EventEmitter:
                 self._warned = None
             elif events.pop(name, None) is not None and self._warned:
                 self._warned.discard(name)
-            self._removed(name)
+            if name is None or name in self._watched:
+                self._removed(name)
             return self
         if name is None:
             for key in list(events):

@@ -157,14 +157,9 @@ class Readable(Handle):
         while self._rbuf and self._flowing and not self._open and not self._iterators:
             self.emit("data", self._take_buffered())
 
-    def _add(
-        self,
-        name: str,
-        listener: Callable[..., object],
-        stored: Callable[..., object],
-        prepend: bool,
-    ) -> None:
-        super()._add(name, listener, stored, prepend)
+    _watched = frozenset({"data", "readable"})
+
+    def _added(self, name: str) -> None:
         # Node: adding a 'data' listener starts the flow unless pause() was called.
         if name == "data" and self._flowing is not False:
             self.resume()
