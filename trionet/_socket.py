@@ -1503,29 +1503,38 @@ class Socket(Readable, Writable, Connector, Handle):
     # == pipe (one pipe: _Pipe, in _pipe.py) ===========================================
 
     def pipe(self, destination: Any, end: bool | dict[str, Any] = True) -> Any:
-        """Send everything read to ``destination`` (anything with ``write``/``end``/``on``),
-        pausing while its ``write()`` returns False and resuming on its ``'drain'``;
-        ``end()`` it after our ``'end'`` unless ``end=False``. Returns ``destination``."""
+        """Send everything read to ``destination`` (anything with ``write``/``end``),
+        pausing while its ``write()`` returns False until it drains; ``end()`` it
+        after our ``'end'`` unless ``end=False``. Returns ``destination``. The
+        listeners and their order are Node's (see ``_pipe.py``)."""
         if isinstance(end, dict):  # Node's pipe(dest, {end: false})
             end = bool(end.get("end", True))
         pipe = _Pipe(self, destination, end)
         self._pipes = (*self._pipes, pipe)
-        if hasattr(destination, "emit"):
-            destination.emit("pipe", self)
-        self.on("data", pipe.on_data)
-        self.on("end", pipe.on_end)
-        if hasattr(destination, "on"):
-            destination.on("drain", pipe.on_drain)
-            destination.on("close", pipe.on_dest_close)
-            destination.on("error", pipe.on_dest_error)
-        self.resume()
+        pipe.attach()
         return destination
 
     def unpipe(self, destination: Any = None) -> Socket:
-        """Stop piping into ``destination`` (or into every destination)."""
-        for pipe in self._pipes:
-            if destination is None or pipe.destination is destination:
-                pipe.detach()
+        """Stop piping into ``destination`` (the first pipe into it), or into every
+        destination; ``'unpipe'`` is emitted on each. With no pipe left, pause."""
+        pipes = self._pipes
+        if not pipes:
+            return self
+        if destination is None:
+            self._pipes = ()
+            self.pause()
+            for pipe in pipes:
+                pipe.unpiped()
+            return self
+        for pipe in pipes:
+            if pipe.destination is destination:
+                break
+        else:
+            return self
+        self._pipes = rest = tuple(p for p in pipes if p is not pipe)
+        if not rest:
+            self.pause()
+        pipe.unpiped()
         return self
 
     def __repr__(self) -> str:
