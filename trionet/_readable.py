@@ -588,6 +588,14 @@ class Readable(Handle):
         set it; read(n) raises it)."""
         return self._read_hwm
 
+    @property
+    def readable_encoding(self) -> str | None:
+        """The encoding ``set_encoding()`` gave, normalised (``'utf8'``), or None."""
+        return self._encoding
+
+    #: A socket carries bytes, never objects (Node's ``readableObjectMode``).
+    readable_object_mode = False
+
     def is_paused(self) -> bool:
         """Whether ``pause()`` was called and not undone (Node's ``isPaused()``)."""
         return self._flowing is False

@@ -1289,6 +1289,33 @@ class Socket(Readable, Writable, Connector, Handle):
         return self._destroyed
 
     @property
+    def closed(self) -> bool:
+        """Whether the socket is closed (Node's ``closed``): a net.Socket's
+        ``_destroy`` finishes inside ``destroy()``, so this is :attr:`destroyed`."""
+        return self._destroyed
+
+    @property
+    def errored(self) -> BaseException | None:
+        """The error the socket was destroyed with, or None (Node's ``errored``)."""
+        return self._error if self._had_error else None
+
+    @property
+    def readable_aborted(self) -> bool:
+        """Whether the socket was destroyed or errored before ``'end'`` (Node's
+        ``readableAborted``)."""
+        return (self._destroyed or self._had_error) and not self._emitted_end
+
+    def destroy_soon(self) -> None:
+        """End the socket, then destroy it once ``'finish'`` came (Node's
+        ``destroySoon()``): at once if it has finished already."""
+        if self.writable:
+            self.end()
+        if self._finish_emitted:
+            self.destroy()
+        else:
+            self.once("finish", self.destroy)
+
+    @property
     def connecting(self) -> bool:
         """True between ``connect()`` and ``'connect'``."""
         return self._connecting

@@ -495,6 +495,9 @@ class Writable(Handle):
         """Whether ``end()`` has been called (Node's ``writableEnded``)."""
         return self._ending
 
+    #: A socket carries bytes, never objects (Node's ``writableObjectMode``).
+    writable_object_mode = False
+
     @property
     def writable_finished(self) -> bool:
         """Whether ``'finish'`` has been emitted (Node's ``writableFinished``)."""
