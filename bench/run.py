@@ -348,7 +348,7 @@ NOTES = [
     "  (14k a second in an earlier run today), every server reaches C's figure.",
     "* **The proxy's connections per second against Node's proxy**: each forwarded",
     "  connection is two sockets, a connect (the socket's task: a cancel scope, as the",
-    "  design asks), two `pipe()`s (Node's listeners: twelve added, twelve removed) and about seven",
+    "  design asks), two `pipe()`s (twelve listeners added, twelve removed) and about seven",
     "  events per socket: the same shape as Node's proxy, in CPython instead of",
     "  JIT-compiled JavaScript. Measured per forwarded connection under connect-50",
     "  (`/proc/PID/stat`, both proxies in one run, 2026-12-02): the kernel's share is",
