@@ -204,8 +204,10 @@ class Writable(Handle):
 
     def _write_on_connect(self) -> None:
         """The first write made while connecting goes out as 'connect' is emitted
-        (as Node's pending write): its callback runs before the 'connect'
-        listeners added after it, and the writes queued behind it go after 'ready'."""
+        (as Node's pending write), and the writes queued behind it with it: the
+        kernel has them all before the 'connect' listeners added after it run.
+        Then, as Node's: 'drain' if the queue emptied, the first write's callback,
+        and the others' callbacks once 'ready' has been emitted."""
         self._connect_write = False
         self.remove_listener("close", self._fail_connect_write)
         wq, sock = self._wq, self._sock
@@ -225,11 +227,21 @@ class Writable(Handle):
             entry[0] = view[sent:]  # the writer sends the rest once open
             return
         wq.popleft()
+        if wq:
+            try:
+                self._send_queued(sock, wq, self._call_soon)
+            except BlockingIOError:
+                pass
+            except OSError as exc:
+                self._write_error = _errors.system_error(exc, "write")
+                self._loop.defer(self._fail, self._write_error)
+        if not wq:
+            self._update_alive()
+            if self._need_drain and not self._ending:
+                self._need_drain = False
+                self.emit("drain")
         if entry[1] is not None:
             entry[1](None)
-        if not wq and self._need_drain:
-            self._need_drain = False
-            self.emit("drain")
 
     # == the writer task: what the kernel did not take at once =========================
 
@@ -290,7 +302,7 @@ class Writable(Handle):
                 await poller.wait_writable(sock.fileno())
             if not wq:
                 self._update_alive()
-            if not wq and self._need_drain:
+            if not wq and self._need_drain and not self._ending:
                 self._need_drain = False
                 await self._emit_awaiting("drain")
 
@@ -316,7 +328,7 @@ class Writable(Handle):
             self._sent(sent, wq, self._call_now)
             if not wq:
                 self._update_alive()
-                if self._need_drain:
+                if self._need_drain and not self._ending:
                     self._need_drain = False
                     await self._emit_awaiting("drain")
 
@@ -400,9 +412,9 @@ class Writable(Handle):
                 return
             if not wq:
                 self._update_alive()
-                if self._need_drain:
+                if self._need_drain and not self._ending:
                     self._need_drain = False
-                    self._loop.defer(self.emit, "drain")
+                    self._loop.defer(self._emit_drain)
                 return
         self._start_writer()
 
@@ -526,11 +538,17 @@ class Writable(Handle):
         """The queue size above which ``write()`` returns False."""
         return self._hwm
 
+    def _emit_drain(self) -> None:
+        # As Node's afterWrite: no 'drain' once end() or destroy() came.
+        if not self._ending and not self._destroyed:
+            self.emit("drain")
+
     @property
     def writable_need_drain(self) -> bool:
-        """True between a False ``write()`` and its ``'drain'`` (Node's
-        ``writableNeedDrain``)."""
-        return self._need_drain
+        """True between a False ``write()`` and its ``'drain'``, unless ``end()`` or
+        ``destroy()`` came since (Node's ``writableNeedDrain``: no ``'drain'`` follows
+        those)."""
+        return self._need_drain and not self._ending and not self._destroyed
 
     #: The same, under the misspelt name trionet 0.1 gave it (kept for old code).
     writable_needs_drain = writable_need_drain
