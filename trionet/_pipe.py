@@ -111,20 +111,28 @@ class _Pipe:
         if not self.cleaned_up:
             self.awaiting_drain = True
             self.source.pause()
-            if not self.drain_listening and self.events:
-                # Node adds it once, at the first False write, and keeps it.
-                self.drain_listening = True
-                self.destination.on("drain", self.on_drain)
+        if not self.drain_listening and self.events:
+            # Node adds it once, at the first False write, and keeps it; even when
+            # the write() itself unpiped (then nothing takes it off again, and the
+            # destination's next 'drain' resumes the source, as in Node).
+            self.drain_listening = True
+            self.destination.on("drain", self.on_drain)
 
     # -- the destination's listeners ---------------------------------------------------
 
     def on_drain(self) -> None:
+        # Node waits on destinations, not pipes: one 'drain' ends the wait of every
+        # pipe into this destination.
         self.awaiting_drain = False
-        source = self.source
+        source, destination = self.source, self.destination
+        waiting = False
         for pipe in source._pipes:
             if pipe.awaiting_drain:
-                return
-        if source.listener_count("data"):
+                if pipe.destination is destination:
+                    pipe.awaiting_drain = False
+                else:
+                    waiting = True
+        if not waiting and source.listener_count("data"):
             source.resume()
 
     def on_error(self, error: BaseException) -> None:
@@ -132,8 +140,15 @@ class _Pipe:
         destination = self.destination
         destination.remove_listener("error", self.on_error)
         if not destination.listener_count("error"):
-            # Node re-emits it: with no listener left, emit() raises it.
-            destination.emit("error", error)
+            from ._socket import Socket
+
+            if isinstance(destination, Socket) and not destination._closed:
+                # Emitted by hand, not by the socket's own close: Node's
+                # errorOrDestroy destroys it ('error' follows, with no listener).
+                destination.destroy(error)
+            else:
+                # Node re-emits it: with no listener left, emit() raises it.
+                destination.emit("error", error)
 
     def on_close(self, *_: object) -> None:
         self.close_listening = False

@@ -1533,14 +1533,15 @@ class Socket(Readable, Writable, Connector, Handle):
 
     # == pipe (one pipe: _Pipe, in _pipe.py) ===========================================
 
-    def pipe(self, destination: Any, end: bool | dict[str, Any] = True) -> Any:
+    def pipe(self, destination: Any, end: bool | dict[str, Any] | None = True) -> Any:
         """Send everything read to ``destination`` (anything with ``write``/``end``),
         pausing while its ``write()`` returns False until it drains; ``end()`` it
         after our ``'end'`` unless ``end=False``. Returns ``destination``. The
         listeners and their order are Node's (see ``_pipe.py``)."""
+        # As Node: only a literal False (or {'end': False}) leaves the destination open.
         if isinstance(end, dict):  # Node's pipe(dest, {end: false})
-            end = bool(end.get("end", True))
-        pipe = _Pipe(self, destination, end)
+            end = end.get("end") is not False
+        pipe = _Pipe(self, destination, end is not False)
         self._pipes = (*self._pipes, pipe)
         pipe.attach()
         return destination

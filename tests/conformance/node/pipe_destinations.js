@@ -113,6 +113,43 @@ class Fake extends EventEmitter {
   log('e drained: paused', src.isPaused());
   src.unpipe(e);
 
+  // The same destination twice: one 'drain' (or one unpipe) ends the wait of both.
+  const k = new Fake('k');
+  k.ret = false;
+  src.pipe(k);
+  src.pipe(k);
+  client.write('w');
+  await once(k, 'wrote');
+  log('k piped twice, writes false: paused', src.isPaused(), 'drain listeners', k.listenerCount('drain'));
+  k.ret = true;
+  src.unpipe(k);
+  log('k unpiped once: paused', src.isPaused(), 'src', srcDelta(), k.counts());
+  src.unpipe(k);
+
+  // unpipe() inside the write() that returns false: the 'drain' listener stays,
+  // and the destination's 'drain' resumes the source.
+  const m = new Fake('m');
+  m.write = function (chunk) {
+    log('m write', chunk.toString(), 'unpipes');
+    src.unpipe(this);
+    this.emit('wrote');
+    return false;
+  };
+  src.pipe(m);
+  client.write('v');
+  await once(m, 'wrote');
+  log('m unpiped in write: paused', src.isPaused(), m.counts());
+  m.emit('drain');
+  log('m drained: paused', src.isPaused(), 'flowing', src.readableFlowing);
+  src.pause();
+
+  // Only a literal false leaves the destination open.
+  for (const [name, opts] of [['n1', null], ['n2', { end: undefined }], ['n3', { end: 0 }]]) {
+    const n = new Fake(name);
+    src.pipe(n, opts);
+    log(name + ' piped with', opts === null ? 'null' : 'a non-false end');
+  }
+
   // end: false unpipes at the source's 'end' and leaves the destination open.
   const c = new Fake('c');
   c.on('unpipe', (s) => log('c unpipe event', s === src, c.counts()));

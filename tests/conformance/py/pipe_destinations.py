@@ -120,6 +120,49 @@ async def main() -> None:
     log("e drained: paused", src.is_paused())
     src.unpipe(e)
 
+    # The same destination twice: one 'drain' (or one unpipe) ends the wait of both.
+    k = Fake("k")
+    k.ret = False
+    src.pipe(k)
+    src.pipe(k)
+    client.write("w")
+    await trionet.once(k, "wrote")
+    log(
+        "k piped twice, writes false: paused",
+        src.is_paused(),
+        "drain listeners",
+        k.listener_count("drain"),
+    )
+    k.ret = True
+    src.unpipe(k)
+    log("k unpiped once: paused", src.is_paused(), "src", src_delta(), k.counts())
+    src.unpipe(k)
+
+    # unpipe() inside the write() that returns false: the 'drain' listener stays,
+    # and the destination's 'drain' resumes the source.
+    m = Fake("m")
+
+    def m_write(chunk: Any) -> bool:
+        log("m write", bytes(chunk).decode(), "unpipes")
+        src.unpipe(m)
+        m.emit("wrote")
+        return False
+
+    m.write = m_write  # type: ignore[method-assign]
+    src.pipe(m)
+    client.write("v")
+    await trionet.once(m, "wrote")
+    log("m unpiped in write: paused", src.is_paused(), m.counts())
+    m.emit("drain")
+    log("m drained: paused", src.is_paused(), "flowing", src.readable_flowing)
+    src.pause()
+
+    # Only a literal False leaves the destination open.
+    for name, opts in (("n1", None), ("n2", {"end": None}), ("n3", {"end": 0})):
+        n = Fake(name)
+        src.pipe(n, opts)
+        log(name + " piped with", "null" if opts is None else "a non-false end")
+
     # end=False unpipes at the source's 'end' and leaves the destination open.
     c = Fake("c")
     c.on("unpipe", lambda s: log("c unpipe event", s is src, c.counts()))
