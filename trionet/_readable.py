@@ -101,7 +101,6 @@ class Readable(Handle):
         _eof: bool
         _flow_wakeup: Wakeup | None
         _flowing: bool | None
-        _resume_due: bool | None
         _flusher: Wakeup | None
         _iter_wakeup: Wakeup | None
         _iterators: int
@@ -136,57 +135,23 @@ class Readable(Handle):
 
     def pause(self) -> Self:
         """Stop emitting ``'data'``; what arrives stays in the kernel and our buffer
-        (read ahead up to the high-water mark if reading had started, as Node's).
-        ``'pause'`` is emitted if the socket was not paused already."""
-        was: bool | None
-        if self._resume_due is not None:
-            was = self._resume_due
-            self._resume_due = False  # the due 'resume' comes, and no flow
-        else:
-            was = self._flowing
-            self._flowing = False
-            self._update_alive()
-        if was is not False and "pause" in self._events:
-            self.emit("pause")
+        (read ahead up to the high-water mark if reading had started, as Node's)."""
+        self._flowing = False
+        self._update_alive()
         return self
 
     def resume(self) -> Self:
         """Start (or restart) emitting ``'data'`` (not while a ``'readable'`` listener
-        is attached: then ``read()`` emits it, as in Node). With ``'resume'``
-        listeners, as Node: they are called a tick later, and the flow starts
-        after them."""
+        is attached: then ``read()`` emits it, as in Node)."""
         mode = self._reading
-        flowing = mode is None or not mode.listening
-        if self._resume_due is not None:
-            self._resume_due = flowing
-            return self
-        if not self._flowing and "resume" in self._events:
-            # Node's resume(): readable_flowing changes now, the flow waits for
-            # the tick that emits 'resume' (so no 'data' comes before it).
-            self._resume_due = flowing
-            self._loop.defer(self._resume_now)
-            return self
-        self._flow(flowing)
-        return self
-
-    def _resume_now(self) -> None:
-        flowing, self._resume_due = self._resume_due, None
-        if flowing is None:
-            return
-        self._flowing = flowing  # (False if pause() came before the tick)
-        self.emit("resume")
-        if self._resume_due is None and self._flowing is flowing:
-            # Then the flow, as Node's resume_(); paused, Node's read(0) reads ahead.
-            self._flow(flowing)
-
-    def _flow(self, flowing: bool) -> None:
-        self._flowing = flowing
+        self._flowing = mode is None or not mode.listening
         self._read_wanted = True
         self._wake_flow()
-        if flowing and self._rbuf and not self._open and not self._destroyed:
+        if self._flowing and self._rbuf and not self._open and not self._destroyed:
             # Unshifted before the connection opened: Node flows it at once (no task
             # of ours runs before 'connect').
             self._loop.defer(self._flow_before_open)
+        return self
 
     def _flow_before_open(self) -> None:
         while self._rbuf and self._flowing and not self._open and not self._iterators:
@@ -609,8 +574,7 @@ class Readable(Handle):
     @property
     def readable_flowing(self) -> bool | None:
         """None until a consumer appears, then True (flowing) or False (paused)."""
-        due = self._resume_due
-        return self._flowing if due is None else due
+        return self._flowing
 
     @property
     def readable_length(self) -> int:
@@ -634,8 +598,7 @@ class Readable(Handle):
 
     def is_paused(self) -> bool:
         """Whether ``pause()`` was called and not undone (Node's ``isPaused()``)."""
-        due = self._resume_due
-        return (self._flowing if due is None else due) is False
+        return self._flowing is False
 
 
 class _ReadMode:

@@ -191,7 +191,6 @@ class Socket(Readable, Writable, Connector, Handle):
         "_read_wanted",
         "_readable",
         "_reading",
-        "_resume_due",
         "_server",
         "_short_read",
         "_sock",
@@ -279,9 +278,6 @@ class Socket(Readable, Writable, Connector, Handle):
         # readable side
         self._readable = True
         self._flowing: bool | None = None
-        # A resume() whose 'resume' event is due (Node emits it a tick later, then
-        # flows): the flowing state it asked for, or None.
-        self._resume_due: bool | None = None
         self._flow_wakeup: Wakeup | None = None
         #: Over a stream: set while a task flushes the buffer because the flow
         #: started while the dispatcher waited on the stream (see _wake_flow).
