@@ -288,8 +288,9 @@ class Writable(Handle):
         the queue's head while the kernel takes it; 'drain' once it is empty."""
         await poller.wait_writable(sock.fileno())
         while wq and not self._corked:
+            done: list[Callable[..., object]] = []
             try:
-                partial = self._send_queued(sock, wq, self._call_now)
+                partial = self._send_queued(sock, wq, done.append)
             except BlockingIOError:
                 await poller.wait_writable(sock.fileno())
                 continue
@@ -298,13 +299,9 @@ class Writable(Handle):
                     self._write_error = _errors.system_error(exc, "write")
                     self._fail(self._write_error)
                 return
+            await self._after_write(done)
             if partial:  # the kernel is full
                 await poller.wait_writable(sock.fileno())
-            if not wq:
-                self._update_alive()
-            if not wq and self._need_drain and not self._ending:
-                self._need_drain = False
-                await self._emit_awaiting("drain")
 
     async def _send_over_stream(self, handle: StreamHandle, wq: deque[list[Any]]) -> None:
         """The writer over a stream: ``send_all`` from the queue's head (several
@@ -325,12 +322,37 @@ class Writable(Handle):
                 self._write_error = _errors.system_error(exc, "write")
                 self._fail(self._write_error)
                 return
-            self._sent(sent, wq, self._call_now)
-            if not wq:
-                self._update_alive()
-                if self._need_drain and not self._ending:
-                    self._need_drain = False
-                    await self._emit_awaiting("drain")
+            done: list[Callable[..., object]] = []
+            self._sent(sent, wq, done.append)
+            await self._after_write(done)
+
+    async def _after_write(self, done: list[Callable[..., object]]) -> None:
+        """What follows a send by the writer task, in the order of Node's
+        afterWrite: 'drain' if it is due (:meth:`_drain_due`), then the callbacks
+        of the writes that went out whole."""
+        if not self._wq:
+            self._update_alive()
+            if self._drain_due():
+                await self._emit_awaiting("drain")
+        for callback in done:
+            callback(None)
+
+    def _after_flush(self, done: list[Callable[..., object]]) -> None:
+        """:meth:`_after_write` for what ``uncork()`` sent, a tick later (Node's
+        afterWriteTick)."""
+        if self._drain_due():
+            self.emit("drain")
+        for callback in done:
+            callback(None)
+
+    def _drain_due(self) -> bool:
+        """Whether a False ``write()`` is owed its 'drain' now (the flag is
+        cleared): the queue is empty, and neither ``end()`` nor ``destroy()`` came
+        (Node emits no 'drain' after those)."""
+        if self._need_drain and not self._wq and not self._ending and not self._destroyed:
+            self._need_drain = False
+            return True
+        return False
 
     def _send_queued(
         self,
@@ -369,10 +391,6 @@ class Writable(Handle):
                 call(entry[1])
         return False
 
-    @staticmethod
-    def _call_now(callback: Callable[..., object]) -> None:
-        callback(None)
-
     def _call_soon(self, callback: Callable[..., object]) -> None:
         self._loop.defer(callback, None)
 
@@ -402,8 +420,9 @@ class Writable(Handle):
             and wq
             and not (self._connecting or self._destroyed or self._writer_running)
         ):
+            done: list[Callable[..., object]] = []
             try:
-                self._send_queued(sock, wq, self._call_soon)
+                self._send_queued(sock, wq, done.append)
             except BlockingIOError:
                 pass
             except OSError as exc:
@@ -412,9 +431,10 @@ class Writable(Handle):
                 return
             if not wq:
                 self._update_alive()
-                if self._need_drain and not self._ending:
-                    self._need_drain = False
-                    self._loop.defer(self._emit_drain)
+            if done or (not wq and self._need_drain):
+                # writable_need_drain stays True until then, as in Node.
+                self._loop.defer(self._after_flush, done)
+            if not wq:
                 return
         self._start_writer()
 
@@ -537,11 +557,6 @@ class Writable(Handle):
     def writable_high_water_mark(self) -> int:
         """The queue size above which ``write()`` returns False."""
         return self._hwm
-
-    def _emit_drain(self) -> None:
-        # As Node's afterWrite: no 'drain' once end() or destroy() came.
-        if not self._ending and not self._destroyed:
-            self.emit("drain")
 
     @property
     def writable_need_drain(self) -> bool:
