@@ -7,9 +7,10 @@ both sides, as Node adds them:
   source when ``write()`` returns False) and a once ``'end'`` (``end()`` the
   destination, or with ``end=False`` unpipe it);
 * on the destination, ``'unpipe'`` (take every listener away again), a
-  prepended ``'error'`` (unpipe, and raise the error again if nothing else
-  listens), a once ``'close'`` and a once ``'finish'`` (unpipe), and
-  ``'drain'`` only once a ``write()`` has returned False.
+  prepended ``'error'`` (unpipe; if nothing else listens, raise the error
+  again, or destroy a socket it was emitted on by hand), a once ``'close'`` and
+  a once ``'finish'`` (unpipe), and ``'drain'`` only once a ``write()`` has
+  returned False.
 
 The source resumes when every destination it waits on has drained. The source
 pauses when its last pipe goes (``Socket.unpipe``). A destination whose
@@ -19,9 +20,9 @@ source that has ended ends the destination, after ``pipe()`` returns.
 What it relies on from the facade: ``Socket.pipe()`` makes a pipe and calls
 :meth:`_Pipe.attach`; ``Socket.unpipe()`` takes pipes out of the source's
 ``_pipes`` tuple and calls :meth:`_Pipe.unpiped`. The pipe calls the source's
-``pause()``, ``resume()``, ``on``/``once``/``remove_listener`` and
-``listener_count()``. The destination is anything with ``write``/``end`` (and
-``on``/``once``/``prepend_listener``/``emit``/``remove_listener`` if it has
+``pause()``, ``resume()``, ``on``/``remove_listener`` and ``listener_count()``.
+The destination is anything with ``write``/``end`` (and ``on``/
+``prepend_listener``/``emit``/``remove_listener``/``listener_count`` if it has
 them, as every trionet emitter does).
 """
 

@@ -228,17 +228,10 @@ class Writable(Handle):
             return
         wq.popleft()
         if wq:
-            try:
-                self._send_queued(sock, wq, self._call_soon)
-            except BlockingIOError:
-                pass
-            except OSError as exc:
-                self._write_error = _errors.system_error(exc, "write")
-                self._loop.defer(self._fail, self._write_error)
+            self._send_now(sock, wq, self._call_soon)
         if not wq:
             self._update_alive()
-            if self._need_drain and not self._ending:
-                self._need_drain = False
+            if self._drain_due():
                 self.emit("drain")
         if entry[1] is not None:
             entry[1](None)
@@ -354,6 +347,25 @@ class Writable(Handle):
             return True
         return False
 
+    def _send_now(
+        self,
+        sock: _stdsocket.socket,
+        wq: deque[list[Any]],
+        call: Callable[[Callable[..., object]], None],
+    ) -> bool:
+        """:meth:`_send_queued` outside the writer task (at 'connect', at
+        ``uncork()``): what the kernel takes now; a failure becomes the socket's
+        error a tick later. False if the send failed."""
+        try:
+            self._send_queued(sock, wq, call)
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            self._write_error = _errors.system_error(exc, "write")
+            self._loop.defer(self._fail, self._write_error)
+            return False
+        return True
+
     def _send_queued(
         self,
         sock: _stdsocket.socket,
@@ -421,13 +433,7 @@ class Writable(Handle):
             and not (self._connecting or self._destroyed or self._writer_running)
         ):
             done: list[Callable[..., object]] = []
-            try:
-                self._send_queued(sock, wq, done.append)
-            except BlockingIOError:
-                pass
-            except OSError as exc:
-                self._write_error = _errors.system_error(exc, "write")
-                self._loop.defer(self._fail, self._write_error)
+            if not self._send_now(sock, wq, done.append):
                 return
             if not wq:
                 self._update_alive()

@@ -102,6 +102,30 @@ function collect(socket, tag) {
 }
 
 // A port where nothing listens.
+// A listening server that reads and drops everything (errors ignored).
+async function sinkServer() {
+  const net = require('net');
+  const sink = net.createServer((c) => {
+    c.resume();
+    c.on('error', () => {});
+  });
+  sink.listen(0, '127.0.0.1');
+  await require('events').once(sink, 'listening');
+  return sink;
+}
+
+// A listening server, a client connecting to it, and the socket it accepted.
+async function acceptedPair() {
+  const net = require('net');
+  const { once } = require('events');
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = net.connect(server.address().port, '127.0.0.1');
+  const [accepted] = await once(server, 'connection');
+  return [server, client, accepted];
+}
+
 function freePort() {
   return new Promise((resolve) => {
     const s = require('net').createServer();
@@ -121,4 +145,6 @@ process.on('exit', () => {
   fs.rmSync(tmpdir, { recursive: true, force: true });
 });
 
-module.exports = { log, grouped, fmt, attempt, tmpPath, sleep, trace, collect, freePort, norm };
+module.exports = {
+  log, grouped, fmt, attempt, tmpPath, sleep, trace, collect, freePort, norm, sinkServer, acceptedPair,
+};

@@ -5,7 +5,7 @@
 // destination: it waits for a consumer of the user's own.
 const net = require('net');
 const { once } = require('events');
-const { log, grouped } = require('./_trace');
+const { log, grouped, acceptedPair } = require('./_trace');
 
 grouped();
 (async () => {
@@ -23,11 +23,7 @@ grouped();
   });
   sink.listen(0, '127.0.0.1');
   await once(sink, 'listening');
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const client = net.connect(server.address().port, '127.0.0.1');
-  const [src] = await once(server, 'connection');
+  const [server, client, src] = await acceptedPair();
   dest = net.connect(sink.address().port, '127.0.0.1');
   await once(dest, 'connect');
   dest.on('finish', () => log('dest finish'));

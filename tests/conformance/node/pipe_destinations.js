@@ -10,7 +10,7 @@
 // a source that has ended ends the destination, after pipe() returns.
 const net = require('net');
 const { EventEmitter, once } = require('events');
-const { log } = require('./_trace');
+const { log, acceptedPair } = require('./_trace');
 
 const NAMES = ['close', 'drain', 'error', 'finish', 'unpipe'];
 class Fake extends EventEmitter {
@@ -37,11 +37,7 @@ class Fake extends EventEmitter {
 }
 
 (async () => {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const client = net.connect(server.address().port, '127.0.0.1');
-  const [src] = await once(server, 'connection');
+  const [server, client, src] = await acceptedPair();
   const base = [src.listenerCount('data'), src.listenerCount('end')];
   const srcDelta = () => [src.listenerCount('data') - base[0], src.listenerCount('end') - base[1]];
 

@@ -6,15 +6,10 @@
 // destroys it, the 'error' following a tick later.
 const net = require('net');
 const { once } = require('events');
-const { log } = require('./_trace');
+const { log, sinkServer, acceptedPair } = require('./_trace');
 
 (async () => {
-  const sink = net.createServer((c) => {
-    c.resume();
-    c.on('error', () => {});
-  });
-  sink.listen(0, '127.0.0.1');
-  await once(sink, 'listening');
+  const sink = await sinkServer();
   const port = sink.address().port;
 
   const a = net.connect(port, '127.0.0.1'); // still connecting: the write queues
@@ -33,11 +28,7 @@ const { log } = require('./_trace');
   await once(b, 'close');
   log('b close');
 
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const client = net.connect(server.address().port, '127.0.0.1');
-  const [src] = await once(server, 'connection');
+  const [server, client, src] = await acceptedPair();
   const d = net.connect(port, '127.0.0.1');
   await once(d, 'connect');
   src.pipe(d);

@@ -4,7 +4,7 @@
 // writableNeedDrain; and destroySoon() (end, then destroy at 'finish').
 const net = require('net');
 const { once } = require('events');
-const { log, grouped } = require('./_trace');
+const { log, grouped, sinkServer } = require('./_trace');
 
 function show(tag, s) {
   log(tag, {
@@ -42,12 +42,7 @@ grouped();
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const sink = net.createServer((c) => {
-    c.resume();
-    c.on('error', () => {});
-  });
-  sink.listen(0, '127.0.0.1');
-  await once(sink, 'listening');
+  const sink = await sinkServer();
 
   const client = net.connect(server.address().port, '127.0.0.1');
   show('client new', client);

@@ -153,6 +153,30 @@ def collect(sock: trionet.Socket, tag: str) -> list[Any]:
     return chunks
 
 
+async def sink_server() -> trionet.Server:
+    """A listening server that reads and drops everything (errors ignored)."""
+
+    def on_sink(c: trionet.Socket) -> None:
+        c.resume()
+        c.on("error", lambda _: None)
+
+    sink = trionet.create_server(on_sink)
+    sink.listen(0, "127.0.0.1")
+    await trionet.once(sink, "listening")
+    return sink
+
+
+async def accepted_pair() -> tuple[trionet.Server, trionet.Socket, trionet.Socket]:
+    """A listening server, a client connecting to it, and the socket it accepted."""
+    server = trionet.create_server()
+    server.listen(0, "127.0.0.1")
+    await trionet.once(server, "listening")
+    client = trionet.connect(server.address()["port"], "127.0.0.1")
+    (accepted,) = await trionet.once(server, "connection")
+    assert isinstance(accepted, trionet.Socket)
+    return server, client, accepted
+
+
 def free_port() -> int:
     """A port where nothing listens."""
     with socket.socket() as s:

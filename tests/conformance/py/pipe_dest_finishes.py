@@ -2,7 +2,7 @@
 # user end()s it): its 'finish' unpipes it, 'unpipe' is emitted, the source
 # is paused, and what the source reads later is not written to the ended
 # destination: it waits for a consumer of the user's own.
-from _trace import grouped, log, run
+from _trace import accepted_pair, grouped, log, run
 
 import trionet
 
@@ -28,12 +28,7 @@ async def main() -> None:
     sink = trionet.create_server(on_sink)
     sink.listen(0, "127.0.0.1")
     await trionet.once(sink, "listening")
-    server = trionet.create_server()
-    server.listen(0, "127.0.0.1")
-    await trionet.once(server, "listening")
-    client = trionet.connect(server.address()["port"], "127.0.0.1")
-    (src,) = await trionet.once(server, "connection")
-    assert isinstance(src, trionet.Socket)
+    server, client, src = await accepted_pair()
     d = trionet.connect(sink.address()["port"], "127.0.0.1")
     dest.append(d)
     await trionet.once(d, "connect")

@@ -9,7 +9,7 @@
 # a source that has ended ends the destination, after pipe() returns.
 from typing import Any
 
-from _trace import log, run
+from _trace import accepted_pair, log, run
 
 import trionet
 
@@ -37,12 +37,7 @@ class Fake(trionet.EventEmitter):
 
 
 async def main() -> None:
-    server = trionet.create_server()
-    server.listen(0, "127.0.0.1")
-    await trionet.once(server, "listening")
-    client = trionet.connect(server.address()["port"], "127.0.0.1")
-    (src,) = await trionet.once(server, "connection")
-    assert isinstance(src, trionet.Socket)
+    server, client, src = await accepted_pair()
     base = [src.listener_count("data"), src.listener_count("end")]
 
     def src_delta() -> list[int]:

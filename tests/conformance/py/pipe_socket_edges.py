@@ -3,7 +3,7 @@
 # that destination is not resumed into a write after end); an 'error' emitted
 # by hand on a piped socket with no other 'error' listener unpipes it and
 # destroys it, the 'error' following a tick later.
-from _trace import log, run
+from _trace import accepted_pair, log, run, sink_server
 
 import trionet
 
@@ -13,13 +13,7 @@ class Hand(Exception):
 
 
 async def main() -> None:
-    def on_sink(c: trionet.Socket) -> None:
-        c.resume()
-        c.on("error", lambda _: None)
-
-    sink = trionet.create_server(on_sink)
-    sink.listen(0, "127.0.0.1")
-    await trionet.once(sink, "listening")
+    sink = await sink_server()
     port = sink.address()["port"]
 
     a = trionet.connect(port, "127.0.0.1")  # still connecting: the write queues
@@ -38,12 +32,7 @@ async def main() -> None:
     await trionet.once(b, "close")
     log("b close")
 
-    server = trionet.create_server()
-    server.listen(0, "127.0.0.1")
-    await trionet.once(server, "listening")
-    client = trionet.connect(server.address()["port"], "127.0.0.1")
-    (src,) = await trionet.once(server, "connection")
-    assert isinstance(src, trionet.Socket)
+    server, client, src = await accepted_pair()
     d = trionet.connect(port, "127.0.0.1")
     await trionet.once(d, "connect")
     src.pipe(d)

@@ -3,7 +3,7 @@
 # writable_need_drain; and destroy_soon() (end, then destroy at 'finish').
 from typing import Any
 
-from _trace import grouped, log, run
+from _trace import grouped, log, run, sink_server
 
 import trionet
 
@@ -60,13 +60,7 @@ async def main() -> None:
     server.listen(0, "127.0.0.1")
     await trionet.once(server, "listening")
 
-    def on_sink(c: trionet.Socket) -> None:
-        c.resume()
-        c.on("error", lambda _: None)
-
-    sink = trionet.create_server(on_sink)
-    sink.listen(0, "127.0.0.1")
-    await trionet.once(sink, "listening")
+    sink = await sink_server()
 
     client = trionet.connect(server.address()["port"], "127.0.0.1")
     show("client new", client)
