@@ -5,7 +5,9 @@
 // are ERR_INVALID_ARG_VALUE (trionet names the snake_case key, so only the
 // code is compared).
 const net = require('net');
-const { log } = require('./_trace');
+const { log, grouped } = require('./_trace');
+
+grouped(); // the client's and the server's events race: each side's order is compared
 
 const marks = (s) => [s.readableHighWaterMark, s.writableHighWaterMark];
 log('default', ...marks(new net.Socket()));
@@ -21,19 +23,19 @@ for (const bad of [-1, 1.5, 'x', true]) {
   }
 }
 const server = net.createServer({ highWaterMark: 4096 }, (c) => {
-  log('accepted', ...marks(c));
+  log('server accepted', ...marks(c));
   c.on('data', () => {});
   c.on('end', () => c.end());
 });
 server.listen(0, '127.0.0.1', () => {
   const s = net.connect({ port: server.address().port, host: '127.0.0.1', writableHighWaterMark: 4 });
   log('client', ...marks(s));
-  log('write 3 while connecting', s.write('abc'));
-  log('write 3 more while connecting', s.write('def'));
-  s.on('drain', () => log('drain', s.writableLength));
+  log('client write 3 while connecting', s.write('abc'));
+  log('client write 3 more while connecting', s.write('def'));
+  s.on('drain', () => log('client drain', s.writableLength));
   s.on('connect', () => s.end());
   s.on('close', () => {
-    log('close');
+    log('client close');
     server.close();
   });
 });

@@ -5,7 +5,7 @@
 # the code is compared).
 from typing import Any
 
-from _trace import log, run
+from _trace import grouped, log, run
 
 import trionet
 
@@ -15,6 +15,7 @@ def marks(s: trionet.Socket) -> list[Any]:
 
 
 def main() -> None:
+    grouped()  # the client's and the server's events race: each side's order is compared
     log("default", *marks(trionet.Socket()))
     log("both", *marks(trionet.Socket({"high_water_mark": 1024})))
     log(
@@ -30,7 +31,7 @@ def main() -> None:
             log("bad", bad, e.code)
 
     def on_connection(c: trionet.Socket) -> None:
-        log("accepted", *marks(c))
+        log("server accepted", *marks(c))
         c.on("data", lambda _: None)
         c.on("end", lambda: c.end())
 
@@ -41,13 +42,13 @@ def main() -> None:
             {"port": server.address()["port"], "host": "127.0.0.1", "writable_high_water_mark": 4}
         )
         log("client", *marks(s))
-        log("write 3 while connecting", s.write("abc"))
-        log("write 3 more while connecting", s.write("def"))
-        s.on("drain", lambda: log("drain", s.writable_length))
+        log("client write 3 while connecting", s.write("abc"))
+        log("client write 3 more while connecting", s.write("def"))
+        s.on("drain", lambda: log("client drain", s.writable_length))
         s.on("connect", lambda: s.end())
 
         def on_close(_: bool) -> None:
-            log("close")
+            log("client close")
             server.close()
 
         s.on("close", on_close)
