@@ -36,6 +36,7 @@ import inspect
 import os
 import socket as _stdsocket
 from collections.abc import Awaitable, Callable
+from inspect import isawaitable
 from typing import TYPE_CHECKING, Any
 
 import trio
@@ -45,7 +46,7 @@ from . import _errors
 from ._addresses import is_ip
 from ._handle import Handle
 from ._options import ConnectOptions
-from ._poller import Poller
+from ._poller import Poller, after_woken_tasks
 from ._readable import UNIX_BULK_READ_SIZE
 from ._transports import wrap_socket
 
@@ -140,6 +141,7 @@ class Connector(Handle):
         _bulk_size: int
         _connecting: bool
         _destroyed: bool
+        _dialing: ConnectOptions | None
         _keep_alive_later: float | None
         _no_delay_later: bool
         _short_read: bool
@@ -148,6 +150,13 @@ class Connector(Handle):
         _sock: Any
 
         def _touch(self) -> None: ...
+        def _fail(self, error: BaseException) -> None: ...
+        def _close(self) -> None: ...
+        def _release(self) -> None: ...
+        def _abandon(self) -> None: ...
+        def _opening(self) -> None: ...
+        def _connected_without_task(self, heard: bool) -> None: ...
+        def _start_serving(self, pending: Awaitable[object]) -> None: ...
         def set_keep_alive(self, enable: bool = False, initial_delay: float = 0) -> Socket: ...
         def set_no_delay(self, no_delay: bool | None = True) -> Socket: ...
 
@@ -161,6 +170,12 @@ class Connector(Handle):
             await self._connect_tcp(options)
         if self._destroyed:  # while the kernel connected without a checkpoint
             return False
+        self._opened(options)
+        heard = await self._emit_awaiting("connect")
+        return await self._emit_awaiting("ready") or heard
+
+    def _opened(self, options: ConnectOptions) -> None:
+        """Connected: the options that waited for a connection, and the timer."""
         if self._poller is None:
             self._sock = wrap_socket(self._sock, self._nursery)
         else:
@@ -175,8 +190,6 @@ class Connector(Handle):
         elif self._keep_alive_later is not None:
             self.set_keep_alive(True, self._keep_alive_later)
         self._touch()
-        heard = await self._emit_awaiting("connect")
-        return await self._emit_awaiting("ready") or heard
 
     async def _connect_unix(self, path: str) -> None:
         sock = _new_socket(_stdsocket.AF_UNIX)
@@ -212,6 +225,21 @@ class Connector(Handle):
         self, target: tuple[str, int], port: int, options: ConnectOptions
     ) -> _stdsocket.socket:
         """One connection attempt; the connected socket, or NetError."""
+        sock = self._begin_attempt(target, port, options)
+        try:
+            await self._wait_connected(sock)
+            self._check_attempt(sock, target, port)
+        except BaseException:
+            self._close_attempt(sock)
+            raise
+        return sock
+
+    def _begin_attempt(
+        self, target: tuple[str, int], port: int, options: ConnectOptions
+    ) -> _stdsocket.socket:
+        """A new socket, bound if asked, with its non-blocking ``connect`` begun
+        (``'connectionAttempt'``): the socket, to wait on for writability; or
+        NetError, the socket closed."""
         address, fam = target
         af = _stdsocket.AF_INET6 if fam == 6 else _stdsocket.AF_INET
         sock = _new_socket(af)
@@ -228,12 +256,7 @@ class Connector(Handle):
             try:
                 sock.connect((address, port))
             except BlockingIOError:
-                await self._wait_connected(sock)
-                code = sock.getsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_ERROR)
-                if code:
-                    raise self._attempt_failed(
-                        _errors.system_error(code, "connect", address, port), target, port
-                    ) from None
+                pass  # in progress (a loopback connect too): writable when done
             except OSError as exc:
                 raise self._attempt_failed(
                     _errors.system_error(exc, "connect", address, port), target, port
@@ -244,6 +267,14 @@ class Connector(Handle):
         # The peer's address is not kept from here: as Node, the socket asks
         # (getpeername) on first use and caches the answer (Socket._peername).
         return sock
+
+    def _check_attempt(self, sock: _stdsocket.socket, target: tuple[str, int], port: int) -> None:
+        """After the connect's writability: NetError if it failed (SO_ERROR)."""
+        code = sock.getsockopt(_stdsocket.SOL_SOCKET, _stdsocket.SO_ERROR)
+        if code:
+            raise self._attempt_failed(
+                _errors.system_error(code, "connect", target[0], port), target, port
+            )
 
     async def _wait_connected(self, sock: _stdsocket.socket) -> None:
         """Until a non-blocking connect() has finished: on the fast path the
@@ -316,6 +347,143 @@ class Connector(Handle):
         if len(errors) == 1:
             raise errors[0]
         raise _aggregate_error(errors)
+
+    # == connecting without a task: an IP address on the fast path ===================
+    #
+    # An optimisation of the connect task above, for the common case with nothing
+    # to await but the kernel: no lookup (an IP address), on the loop's poller,
+    # with no ``on_read`` (whose reads need a task). The attempt begins in a tick
+    # (as Node's internalConnect runs after connect() returns), the poller calls
+    # ``_poll_connected`` when the kernel has finished it (as libuv calls a
+    # connect request's callback), and 'connect' and 'ready' are emitted from
+    # there. ``_dialing`` holds the options meanwhile; destroy() ends the attempt
+    # at once (``_end_dial``) where the task's cancel scope would have been
+    # cancelled. Only an async 'connect' or 'ready' listener still takes a task:
+    # the rest of the emit is awaited in the socket's ``_serve``, as after a read.
+
+    def _dials(self, options: ConnectOptions) -> bool:
+        """Whether this connect needs no task (see above)."""
+        return (
+            self._poller is not None
+            and options.path is None
+            and options.lookup is None
+            and options.on_read is None
+            and is_ip(options.host) != 0
+        )
+
+    @enable_ki_protection
+    def _dial(self, options: ConnectOptions) -> None:
+        """A tick after connect(): begin the attempt, and hand it to the poller."""
+        if self._dialing is None:
+            return  # destroyed first: no SYN (_end_dial closed the rest)
+        poller = self._poller
+        assert poller is not None and options.port is not None
+        try:
+            sock = self._begin_attempt((options.host, is_ip(options.host)), options.port, options)
+        except _errors.NetError as error:
+            self._dial_failed(error)
+            return
+        except BaseException:  # a 'connectionAttempt' listener raised: the loop ends
+            self._abandon()
+            raise
+        if self._destroyed:  # by a 'connectionAttempt' listener (_end_dial closed)
+            self._close_attempt(sock)
+            return
+        if poller._closed:  # the loop ended meanwhile
+            self._close_attempt(sock)
+            self._abandon()
+            return
+        self._sock = sock
+        poller.wait_connected(sock.fileno(), self)
+
+    def _poll_connected(self) -> None:
+        """The poller's callback: the kernel has finished the connect. Emit
+        'connect' and 'ready' (or the error), then go on as ``_run`` would."""
+        options = self._dialing
+        assert options is not None and options.port is not None and self._poller is not None
+        sock = self._sock
+        # The edge is spent, the socket still writable (as in _wait_connected).
+        self._poller.mark_writable(sock.fileno())
+        try:
+            self._check_attempt(sock, (options.host, is_ip(options.host)), options.port)
+        except _errors.NetError as error:
+            self._dial_failed(error)
+            return
+        self._dialing = None
+        try:
+            self._opened(options)
+            heard, pending = self._emit_connect_now()
+        except BaseException:  # a listener raised: the loop ends
+            self._loop.release()
+            self._abandon()
+            raise
+        if pending is not None:
+            self._start_serving(self._rest_of_connect(pending))
+            return
+        self._loop.release()
+        self._connected_without_task(heard)
+
+    def _emit_connect_now(self) -> tuple[bool, Awaitable[object] | None]:
+        """'connect', then 'ready', as ``_emit_awaiting`` would emit them: whether
+        they had listeners, and the rest of the emit (``_rest_of_connect``) from
+        the first listener that returned an awaitable."""
+        heard = False
+        for name in ("connect", "ready"):
+            listeners = self._events.get(name)
+            if listeners is None:
+                continue
+            heard = True
+            for i, fn in enumerate(listeners):
+                r = fn()
+                if r is not None and r is not True and r is not False and isawaitable(r):
+                    return True, self._finish_connect_emit(r, listeners[i + 1 :], name)
+        return heard, None
+
+    async def _finish_connect_emit(
+        self, pending: Awaitable[object], rest: tuple[Callable[..., object], ...], name: str
+    ) -> None:
+        await pending
+        for fn in rest:
+            r = fn()
+            if r is not None and r is not True and r is not False and isawaitable(r):
+                await r
+        if name == "connect":
+            await self._emit_awaiting("ready")
+
+    async def _rest_of_connect(self, emitting: Awaitable[object]) -> None:
+        """An async listener's rest of 'connect'/'ready', then ``_run``'s tail:
+        awaited by ``_serve``, which then reads on."""
+        try:
+            await emitting
+        finally:
+            self._loop.release()
+        self._opening()
+        await after_woken_tasks()
+
+    def _dial_failed(self, error: _errors.NetError) -> None:
+        """The attempt failed ('connectionAttemptFailed' is out): 'error', 'close'."""
+        if self._dialing is None:
+            return  # destroyed by a 'connectionAttemptFailed' listener: closed
+        self._dialing = None
+        self._loop.release()
+        self._fail(error)
+        self._close()
+        self._release()
+
+    def _end_dial(self) -> None:
+        """destroy() while dialing: the poller stops watching the attempt now, and
+        the socket closes a step later, where the connect task would have
+        (``connecting`` stays True until then, as Node's)."""
+        self._dialing = None
+        sock, poller = self._sock, self._poller
+        if sock is not None and poller is not None and sock.fileno() != -1:
+            poller.forget(sock.fileno())
+        self._loop.defer(self._close_dialed)
+
+    def _close_dialed(self) -> None:
+        self._loop.release()
+        self._close()
+        self._release()
 
     # == looking the host up ===========================================================
 

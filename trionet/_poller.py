@@ -48,7 +48,7 @@ from trio.lowlevel import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
-__all__ = ["Parked", "Poller", "Wakeup", "after_woken_tasks"]
+__all__ = ["Dialing", "Parked", "Poller", "Wakeup", "after_woken_tasks"]
 
 
 def _epoll_flags() -> tuple[int, int, int, int, int, int]:
@@ -102,12 +102,23 @@ class Parked(Protocol):
         """The loop is ending: close without a task."""
 
 
+class Dialing(Protocol):
+    """What the poller calls for a descriptor whose connect() it watches."""
+
+    def _poll_connected(self) -> None:
+        """The connect has finished (or failed): the descriptor is writable."""
+
+    def _abandon(self) -> None:
+        """The loop is ending: close without a task."""
+
+
 class Poller:
     """One loop's edge-triggered epoll set and the task that watches it."""
 
     __slots__ = (
         "_again",
         "_closed",
+        "_connects",
         "_epoll",
         "_errored",
         "_hung_up",
@@ -140,6 +151,8 @@ class Poller:
         self._registered: dict[int, bool] = {}
         self._readers: dict[int, Task] = {}
         self._writers: dict[int, Task] = {}
+        # Connects in flight with no task waiting (``wait_connected``).
+        self._connects: dict[int, Dialing] = {}
         # Edges seen while nobody waited: the next wait returns at once.
         self._readable: set[int] = set()
         self._writable: set[int] = set()
@@ -167,7 +180,7 @@ class Poller:
         readers, writers = self._readers, self._writers
         readable, writable = self._readable, self._writable
         hung_up, errored = self._hung_up, self._errored
-        parked = self._parked
+        parked, connects = self._parked, self._connects
         try:
             while True:
                 again, self._again = self._again, []
@@ -188,10 +201,19 @@ class Poller:
                             errored.add(fd)
                     if flags & _WRITE_EVENTS:
                         task = writers.pop(fd, None)
-                        if task is None:
-                            writable.add(fd)
-                        else:
+                        if task is not None:
                             reschedule(task)
+                        else:
+                            dialing = connects.pop(fd, None)
+                            if dialing is None:
+                                writable.add(fd)
+                            else:
+                                try:
+                                    dialing._poll_connected()
+                                except Exception as exc:
+                                    self._uncaught(exc)
+                                if fd not in self._registered:
+                                    continue  # the connect failed: closed (forgotten)
                     if flags & _READ_EVENTS:
                         task = readers.pop(fd, None)
                         if task is not None:
@@ -228,7 +250,10 @@ class Poller:
             self._closed = True
             for owner in list(parked.values()):
                 owner._abandon()
+            for dialing in list(connects.values()):
+                dialing._abandon()
             parked.clear()
+            connects.clear()
             self._soon.clear()
             error = trio.ClosedResourceError("the trionet loop has ended")
             for waiters in (readers, writers):
@@ -259,13 +284,27 @@ class Poller:
             self._watch_writes(fd)
         return self._wait(fd, self._writers, self._writable, self._errored)
 
+    def wait_connected(self, fd: int, owner: Dialing) -> None:
+        """Call ``owner._poll_connected()`` once ``fd``'s non-blocking connect() has
+        finished (it is writable), with no task waiting: as libuv calls a connect
+        request's callback. ``forget(fd)`` drops the call."""
+        self._watch_writes(fd)
+        self._connects[fd] = owner
+
     def _watch_writes(self, fd: int) -> None:
         """Add EPOLLOUT to ``fd``'s registration: the kernel then reports its
-        writability at once if it is writable (epoll_ctl re-checks readiness)."""
-        try:
-            self._epoll.modify(fd, _WRITE_FLAGS)
-        except FileNotFoundError:  # not registered yet
-            self._epoll.register(fd, _WRITE_FLAGS)
+        writability at once if it is writable (epoll_ctl re-checks readiness).
+        A new descriptor (a connect) is registered with it in one call."""
+        if fd in self._registered:
+            try:
+                self._epoll.modify(fd, _WRITE_FLAGS)
+            except FileNotFoundError:  # closed and reused behind our back
+                self._epoll.register(fd, _WRITE_FLAGS)
+        else:
+            try:
+                self._epoll.register(fd, _WRITE_FLAGS)
+            except FileExistsError:  # a duplicate of it is still in the set
+                self._epoll.modify(fd, _WRITE_FLAGS)
         self._registered[fd] = True
 
     def _wait(
@@ -365,6 +404,7 @@ class Poller:
         ):
             states.discard(fd)
         self._parked.pop(fd, None)
+        self._connects.pop(fd, None)
         if self._registered.pop(fd, None) is not None and unregister:
             try:
                 self._epoll.unregister(fd)

@@ -152,6 +152,7 @@ class Socket(Readable, Writable, Connector, Handle):
         "_decoder",
         "_default_encoding",
         "_destroyed",
+        "_dialing",
         "_emitted_end",
         "_encoding",
         "_ended_by_peer",
@@ -266,6 +267,7 @@ class Socket(Readable, Writable, Connector, Handle):
         self._error: BaseException | None = None
         self._had_error = False
         self._io_scope: trio.CancelScope | None = None
+        self._dialing: ConnectOptions | None = None  # a connect without a task
         # The loop's: a parked socket has no task to keep a narrower nursery open.
         self._nursery: trio.Nursery = self._loop._nursery
         self._parked = False
@@ -457,8 +459,12 @@ class Socket(Readable, Writable, Connector, Handle):
         self._hold()
         if options is not None:
             # A connect in flight keeps the loop alive even when unref'd: libuv
-            # counts its request, not the handle. _run gives it back.
+            # counts its request, not the handle. _run (or the dial) gives it back.
             self._loop.hold()
+            if self._dials(options):  # no lookup to await: no task (_connector.py)
+                self._dialing = options
+                self._loop.defer(self._dial, options)
+                return
         self._nursery.start_soon(self._run, options)
 
     @enable_ki_protection
@@ -489,12 +495,10 @@ class Socket(Readable, Writable, Connector, Handle):
                         heard = await self._connect_in_scope(options)
                 finally:
                     self._loop.release()
-                # As Node's afterConnect: reading starts unless paused by now.
-                if self._flowing is not False:
-                    self._read_wanted = True
-            if not self._destroyed:
+                self._opening()
+            elif not self._destroyed:
                 self._open = True
-                self._after_open()  # the writes and end() made while connecting
+                self._after_open()
             if heard:
                 # A task woken by 'connect' (``await once(sock, "connect")``)
                 # takes its step before this socket reads on, as a Node
@@ -511,6 +515,33 @@ class Socket(Readable, Writable, Connector, Handle):
             self._abandon()
             raise
         await self._serve(None)
+
+    def _opening(self) -> None:
+        """Connected, 'connect' and 'ready' emitted: as Node's afterConnect, reading
+        starts unless paused by now; then the writes and end() made while connecting."""
+        if self._flowing is not False:
+            self._read_wanted = True
+        if not self._destroyed:
+            self._open = True
+            self._after_open()
+
+    def _connected_without_task(self, heard: bool) -> None:
+        """A dial's end (``_poll_connected``), as ``_run``'s after the connect."""
+        self._opening()
+        if self._destroyed:  # by a 'connect' listener
+            self._close()
+            self._release()
+        elif heard:
+            # Tasks woken by 'connect' take their step first (see _run).
+            assert self._poller is not None
+            self._poller.call_soon(self._park_after_connect)
+        else:
+            self._park_after_connect()
+
+    @enable_ki_protection
+    def _start_serving(self, pending: Awaitable[object]) -> None:
+        """A task for the socket, which awaits ``pending`` and then reads on."""
+        self._nursery.start_soon(self._serve, pending)
 
     async def _connect_in_scope(self, options: ConnectOptions) -> bool:
         """Connect in a cancel scope of its own: destroy() cancels it. Whether
@@ -613,6 +644,9 @@ class Socket(Readable, Writable, Connector, Handle):
 
     def _abandon(self) -> None:
         """Close without events: the task was cancelled, or the loop is ending."""
+        if self._dialing is not None:
+            self._dialing = None
+            self._loop.release()
         self._parked = False
         self._shut_down()
         self._release()
@@ -679,6 +713,8 @@ class Socket(Readable, Writable, Connector, Handle):
         """Stop the socket's task: cancel its scope, or wake whatever it waits on."""
         if self._io_scope is not None:
             self._io_scope.cancel()
+        elif self._dialing is not None:
+            self._end_dial()
         else:
             if self._parked:
                 self._unpark(None)
@@ -739,6 +775,7 @@ class Socket(Readable, Writable, Connector, Handle):
         self._nursery = self._loop._nursery
         self._peer = self._local = None
         self._started = self._destroyed = self._closed = self._close_queued = False
+        self._dialing = None
         self._error = None
         self._had_error = False
         self._open = self._parked = self._short_read = self._bulk = False
