@@ -254,7 +254,8 @@ class Connector(Handle):
                     ) from None
             self.emit("connectionAttempt", address, port, fam)
             try:
-                sock.connect((address, port))
+                if not self._destroyed:  # (by a listener: no SYN; the caller closes)
+                    sock.connect((address, port))
             except BlockingIOError:
                 pass  # in progress (a loopback connect too): writable when done
             except OSError as exc:
