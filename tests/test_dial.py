@@ -232,3 +232,11 @@ async def test_the_loop_ending_mid_connect_closes_the_descriptor() -> None:
                 scope.cancel()
         assert s.destroyed
     assert fd_count() == before
+
+
+async def test_the_host_family_kept_with_the_options_is_not_an_option() -> None:
+    async with trionet.open_loop():
+        with pytest.raises(trionet.NodeError) as info:
+            trionet.connect({"port": 80, "host": LOCALHOST, "host_family": 4})
+        assert info.value.code == "ERR_INVALID_ARG_VALUE"
+        assert "options.host_family" in str(info.value)

