@@ -515,7 +515,9 @@ class _Link:
         self.connected = False
         self.errors: list[str] = []
         client.on("error", self.on_client_error)
-        client.once("close", self.on_client_close)
+        # Plain listeners, not once(): each event comes once per socket (neither
+        # socket reconnects), and each 'close' listener removes every listener.
+        client.on("close", self.on_client_close)
         client.set_no_delay(True)  # request/response traffic: no Nagle stall
         # The client is not read until its upstream is connected (no 'data'
         # listener yet): its bytes wait in the kernel, with backpressure.
@@ -528,9 +530,9 @@ class _Link:
             self.client.destroy()
             return
         upstream = self.upstream = create_connection({**options, "allow_half_open": True})
-        upstream.once("connect", self.on_connect)
+        upstream.on("connect", self.on_connect)
         upstream.on("error", self.on_upstream_error)
-        upstream.once("close", self.on_upstream_close)
+        upstream.on("close", self.on_upstream_close)
 
     def on_connect(self) -> None:
         assert self.upstream is not None
