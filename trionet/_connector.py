@@ -14,17 +14,25 @@ connect half of Node's ``lib/net.js`` (``lookupAndConnect``,
   ``_races_families``, ``_start_attempt``, ``_aggregate_error``;
 * the lookup (``_lookup``: ``getaddrinfo`` in a thread, or the user's
   ``lookup`` in ``_custom_lookup``), with ``'lookup'``; a failed lookup is
-  carried out of the connect phase as ``_LookupFailed``.
+  carried out of the connect phase as ``_LookupFailed``;
+* connecting without a task (``_dials``, ``_dial``, ``_poll_connected``,
+  ``_end_dial``): the fast path's connect to an IP address, called back by the
+  poller when the kernel has connected (an optimisation of the task above).
 
 What it relies on from the facade: ``Socket.connect()`` validates the
 arguments and starts the socket's task, whose ``_run`` calls ``_connect`` in a
 cancel scope (``_connect_in_scope``: ``destroy()`` cancels it, and it turns
-``_LookupFailed`` and ``NodeError`` into the socket's error). This side sets
+``_LookupFailed`` and ``NodeError`` into the socket's error); or, when
+``_dials`` says so, it defers ``_dial`` and the socket's ``_interrupt`` calls
+``_end_dial`` on destroy(). This side sets
 ``_sock`` (the connected socket; wrapped as a stream when ``_poller`` is None,
 in ``_nursery``), ``_bulk_size`` (a Unix socket reads less at once),
-``_attempted_addresses`` and ``_connecting``; it reads ``_destroyed``,
-``_no_delay_later`` and ``_keep_alive_later``, and calls ``set_no_delay()``,
-``set_keep_alive()`` and ``_touch()``. Every attribute is a slot of
+``_attempted_addresses``, ``_connecting`` and ``_dialing``; it reads
+``_destroyed``, ``_no_delay_later`` and ``_keep_alive_later``, and calls
+``set_no_delay()``, ``set_keep_alive()`` and ``_touch()``; a dial also calls
+the facade's ``_fail``, ``_close``, ``_release``, ``_abandon``,
+``_connected_without_task`` and ``_start_serving`` (the ends ``_run`` and
+``_serve`` reach with a task). Every attribute is a slot of
 ``Socket`` (one ``__slots__`` there, none here); the block under
 ``TYPE_CHECKING`` declares them for mypy.
 """

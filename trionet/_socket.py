@@ -14,6 +14,9 @@ Whatever must be awaited goes to a task of its own, in the loop's nursery
 
 1. connecting, when the socket was made by ``connect()`` (``_run``, with a
    cancel scope: a lookup in a thread, Happy Eyeballs), then ``'connect'``;
+   a connect to an IP address on the fast path takes no task: the poller
+   calls it back when the kernel has connected (``_connector.py``, "connecting
+   without a task");
 2. an async ``'data'`` listener: the rest of the emit is awaited before the
    next listener and the next read (natural backpressure), or a buffer to flush;
 3. the peer's FIN (``'end'``), then waiting for the write side to finish (our
@@ -23,10 +26,11 @@ Whatever must be awaited goes to a task of its own, in the loop's nursery
 Helper tasks run beside it, each in a cancel scope of its own and only while
 needed: the writer (while something is queued), the idle timer (while
 ``set_timeout`` is on), and async listeners (an async connection listener is
-the connection's task). ``destroy()`` cancels the connect-phase scope, or
-wakes the task's waits (``_interrupt``), or unparks the socket; the task then
-closes the descriptor. At the loop's end the poller closes what is still
-parked; nothing outlives the loop's nursery.
+the connection's task). ``destroy()`` cancels the connect-phase scope (or
+ends a connect without a task: ``_end_dial``), or wakes the task's waits
+(``_interrupt``), or unparks the socket; the task then closes the
+descriptor. At the loop's end the poller closes what is still parked; nothing
+outlives the loop's nursery.
 
 Reading and writing use a non-blocking stdlib socket with the loop's
 edge-triggered poller (``_poller.py``) instead of trio's one-shot waits:
