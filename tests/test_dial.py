@@ -10,6 +10,7 @@ and that no task is spent on a plain connect.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import socket as stdsocket
 from collections.abc import Iterator
@@ -240,3 +241,53 @@ async def test_the_host_family_kept_with_the_options_is_not_an_option() -> None:
             trionet.connect({"port": 80, "host": LOCALHOST, "host_family": 4})
         assert info.value.code == "ERR_INVALID_ARG_VALUE"
         assert "options.host_family" in str(info.value)
+
+
+async def test_destroy_in_an_async_connect_listener_closes_at_once() -> None:
+    """As with the connect task's cancel scope: the listener is cancelled and
+    'close' comes at once (it waited for the listener, or for ever when the
+    listener itself awaited 'close')."""
+    before = fd_count()
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server = trionet.create_server(lambda c: c.on("error", lambda e: None))
+            server.listen(0, LOCALHOST)
+            await trionet.once(server, "listening")
+            got: list[Any] = []
+            s = trionet.connect(server.address()["port"], LOCALHOST)
+
+            async def on_connect() -> None:
+                got.append("connect")
+                s.destroy()
+                try:
+                    await trio.sleep_forever()
+                finally:
+                    got.append("listener ended")
+
+            s.on("connect", on_connect)
+            s.on("ready", lambda: got.append("ready"))
+            assert await closed(s) is False
+            assert got == ["connect", "listener ended"]
+            server.close()
+    assert fd_count() == before
+
+
+async def test_the_listeners_of_a_dial_run_in_the_callers_context() -> None:
+    """As in the connect task (trio copies the spawner's context): a ContextVar
+    set before connect() is seen by 'connectionAttempt' and 'connect'."""
+    var: contextvars.ContextVar[str] = contextvars.ContextVar("var", default="unset")
+    with trio.fail_after(10):
+        async with trionet.open_loop():
+            server = trionet.create_server(lambda c: c.end())
+            server.listen(0, LOCALHOST)
+            await trionet.once(server, "listening")
+            seen: list[tuple[str, str]] = []
+            token = var.set("the caller's")
+            s = trionet.connect(server.address()["port"], LOCALHOST)
+            var.reset(token)
+            s.on("connectionAttempt", lambda *_: seen.append(("attempt", var.get())))
+            s.on("connect", lambda: seen.append(("connect", var.get())))
+            s.resume()
+            await closed(s)
+            assert seen == [("attempt", "the caller's"), ("connect", "the caller's")]
+            server.close()

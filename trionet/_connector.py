@@ -39,6 +39,7 @@ the facade's ``_fail``, ``_close``, ``_release``, ``_abandon``,
 
 from __future__ import annotations
 
+import contextvars
 import errno as _errno
 import inspect
 import os
@@ -150,6 +151,8 @@ class Connector(Handle):
         _connecting: bool
         _destroyed: bool
         _dialing: ConnectOptions | None
+        _dial_context: contextvars.Context | None
+        _io_scope: trio.CancelScope | None
         _keep_alive_later: float | None
         _no_delay_later: bool
         _short_read: bool
@@ -375,14 +378,15 @@ class Connector(Handle):
         return (
             self._poller is not None
             and options.path is None
-            and options.lookup is None
             and options.on_read is None
             and options.host_family != 0
         )
 
     @enable_ki_protection
     def _dial(self, options: ConnectOptions) -> None:
-        """A tick after connect(): begin the attempt, and hand it to the poller."""
+        """A tick after connect(): begin the attempt, and hand it to the poller.
+        Runs in the context connect() was called in (``_dial_context``), as the
+        connect task did, and so do the listeners it calls."""
         if self._dialing is None:
             return  # destroyed first: no SYN (_end_dial closed the rest)
         poller = self._poller
@@ -406,8 +410,14 @@ class Connector(Handle):
         poller.wait_connected(sock.fileno(), self)
 
     def _poll_connected(self) -> None:
-        """The poller's callback: the kernel has finished the connect. Emit
-        'connect' and 'ready' (or the error), then go on as ``_run`` would."""
+        """The poller's callback: the kernel has finished the connect."""
+        context = self._dial_context
+        assert context is not None
+        context.run(self._connected)
+
+    def _connected(self) -> None:
+        """Emit 'connect' and 'ready' (or the error), then go on as ``_run`` would;
+        in the context of the connect() call."""
         options = self._dialing
         assert options is not None and options.port is not None and self._poller is not None
         sock = self._sock
@@ -418,7 +428,10 @@ class Connector(Handle):
         except _errors.NetError as error:
             self._dial_failed(error)
             return
-        self._dialing = None
+        except BaseException:  # a 'connectionAttemptFailed' listener raised
+            self._abandon()
+            raise
+        self._dialing = self._dial_context = None
         try:
             self._opened(options)
             heard, pending = self._emit_connect_now()
@@ -427,7 +440,10 @@ class Connector(Handle):
             self._abandon()
             raise
         if pending is not None:
-            self._start_serving(self._rest_of_connect(pending))
+            # The rest of the emit in a task, in a cancel scope as the connect
+            # task's: destroy() meanwhile cancels the listener and closes at once.
+            scope = self._io_scope = trio.CancelScope()
+            self._start_serving(self._rest_of_connect(pending, scope))
             return
         self._loop.release()
         self._connected_without_task(heard)
@@ -459,12 +475,14 @@ class Connector(Handle):
         if name == "connect":
             await self._emit_awaiting("ready")
 
-    async def _rest_of_connect(self, emitting: Awaitable[object]) -> None:
+    async def _rest_of_connect(self, emitting: Awaitable[object], scope: trio.CancelScope) -> None:
         """An async listener's rest of 'connect'/'ready', then ``_run``'s tail:
         awaited by ``_serve``, which then reads on."""
         try:
-            await emitting
+            with scope:
+                await emitting
         finally:
+            self._io_scope = None
             self._loop.release()
         self._opening()
         await after_woken_tasks()
@@ -473,7 +491,7 @@ class Connector(Handle):
         """The attempt failed ('connectionAttemptFailed' is out): 'error', 'close'."""
         if self._dialing is None:
             return  # destroyed by a 'connectionAttemptFailed' listener: closed
-        self._dialing = None
+        self._dialing = self._dial_context = None
         self._loop.release()
         self._fail(error)
         self._close()
@@ -481,9 +499,10 @@ class Connector(Handle):
 
     def _end_dial(self) -> None:
         """destroy() while dialing: the poller stops watching the attempt now, and
-        the socket closes a step later, where the connect task would have
-        (``connecting`` stays True until then, as Node's)."""
-        self._dialing = None
+        the socket closes a step later, where the connect task would have (after
+        a second connect(), whose error ends the first, ``connecting`` stays True
+        until then, as Node's)."""
+        self._dialing = self._dial_context = None
         sock, poller = self._sock, self._poller
         if sock is not None and poller is not None and sock.fileno() != -1:
             poller.forget(sock.fileno())

@@ -87,6 +87,7 @@ from the facade.
 
 from __future__ import annotations
 
+import contextvars
 import errno as _errno
 import inspect
 import os
@@ -156,6 +157,7 @@ class Socket(Readable, Writable, Connector, Handle):
         "_decoder",
         "_default_encoding",
         "_destroyed",
+        "_dial_context",
         "_dialing",
         "_emitted_end",
         "_encoding",
@@ -272,6 +274,7 @@ class Socket(Readable, Writable, Connector, Handle):
         self._had_error = False
         self._io_scope: trio.CancelScope | None = None
         self._dialing: ConnectOptions | None = None  # a connect without a task
+        self._dial_context: contextvars.Context | None = None  # connect()'s caller's
         # The loop's: a parked socket has no task to keep a narrower nursery open.
         self._nursery: trio.Nursery = self._loop._nursery
         self._parked = False
@@ -467,7 +470,9 @@ class Socket(Readable, Writable, Connector, Handle):
             self._loop.hold()
             if self._dials(options):  # no lookup to await: no task (_connector.py)
                 self._dialing = options
-                self._loop.defer(self._dial, options)
+                # The caller's context, which the connect task would have copied.
+                context = self._dial_context = contextvars.copy_context()
+                self._loop.defer(context.run, self._dial, options)
                 return
         self._nursery.start_soon(self._run, options)
 
@@ -649,7 +654,7 @@ class Socket(Readable, Writable, Connector, Handle):
     def _abandon(self) -> None:
         """Close without events: the task was cancelled, or the loop is ending."""
         if self._dialing is not None:
-            self._dialing = None
+            self._dialing = self._dial_context = None
             self._loop.release()
         self._parked = False
         self._shut_down()
@@ -779,7 +784,7 @@ class Socket(Readable, Writable, Connector, Handle):
         self._nursery = self._loop._nursery
         self._peer = self._local = None
         self._started = self._destroyed = self._closed = self._close_queued = False
-        self._dialing = None
+        self._dialing = self._dial_context = None
         self._error = None
         self._had_error = False
         self._open = self._parked = self._short_read = self._bulk = False
