@@ -371,7 +371,8 @@ class Connector(Handle):
     # there. ``_dialing`` holds the options meanwhile; destroy() ends the attempt
     # at once (``_end_dial``) where the task's cancel scope would have been
     # cancelled. Only an async 'connect' or 'ready' listener still takes a task:
-    # the rest of the emit is awaited in the socket's ``_serve``, as after a read.
+    # the rest of the emit is awaited in the socket's ``_serve``, as after a read,
+    # in a cancel scope as the connect task's (``_rest_of_connect``).
 
     def _dials(self, options: ConnectOptions) -> bool:
         """Whether this connect needs no task (see above)."""
@@ -450,8 +451,8 @@ class Connector(Handle):
 
     def _emit_connect_now(self) -> tuple[bool, Awaitable[object] | None]:
         """'connect', then 'ready', as ``_emit_awaiting`` would emit them: whether
-        they had listeners, and the rest of the emit (``_rest_of_connect``) from
-        the first listener that returned an awaitable."""
+        they had listeners, and, from the first listener that returned an
+        awaitable, the rest of the emit to await (``_finish_connect_emit``)."""
         heard = False
         for name in ("connect", "ready"):
             listeners = self._events.get(name)
