@@ -548,8 +548,8 @@ class Socket(Readable, Writable, Connector, Handle):
             self._park_after_connect()
 
     @enable_ki_protection
-    def _start_serving(self, pending: Awaitable[object]) -> None:
-        """A task for the socket, which awaits ``pending`` and then reads on."""
+    def _start_serving(self, pending: Awaitable[object] | None) -> None:
+        """A task for the socket, which awaits ``pending`` (if any) and then reads on."""
         self._nursery.start_soon(self._serve, pending)
 
     async def _connect_in_scope(self, options: ConnectOptions) -> bool:
@@ -984,7 +984,7 @@ class Socket(Readable, Writable, Connector, Handle):
         sock, poller = self._sock, self._poller
         if sock is not None and poller is not None and sock.fileno() != -1:
             poller.unpark(sock.fileno())
-        self._nursery.start_soon(self._serve, pending)
+        self._start_serving(pending)
 
     def _poll_readable(self, edge: bool = True) -> bool:
         """The poller's callback for a parked socket that may be readable.
